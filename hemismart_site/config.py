@@ -1,0 +1,64 @@
+"""site_config.yml: the languages, the public address and the audiences.
+
+Read like every content file (line numbers kept, every problem reported);
+see :class:`SiteConfig` for what each key means.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from babel import Locale, UnknownLocaleError
+from pydantic import AfterValidator, Field, StrictInt, StrictStr
+
+from hemismart_site.model import Strict, Url
+
+
+def _check_language(code: str) -> str:
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        raise ValueError(f"{code!r} is not a language code that CLDR knows") from None
+    return code
+
+
+def _check_site_url(url: str) -> str:
+    if not url.endswith("/"):
+        raise ValueError(f"{url!r} must end with '/'")
+    return url
+
+
+LanguageCode = Annotated[StrictStr, AfterValidator(_check_language)]
+
+
+class AgeBand(Strict):
+    """The ages a page is written for."""
+
+    min_age: Annotated[StrictInt, Field(ge=0)]
+    """Youngest reader, in years."""
+    max_age: Annotated[StrictInt, Field(ge=0)]
+    """Oldest reader, in years."""
+
+
+class SiteConfig(Strict):
+    """site_config.yml."""
+
+    site_url: Annotated[Url, AfterValidator(_check_site_url)]
+    """The public address of the site, ending with '/': used for hreflang, the sitemap and QR codes."""
+    source_language: LanguageCode
+    """The language the prose is written in first; other languages translate its keys."""
+    languages: Annotated[list[LanguageCode], Field(min_length=1)]
+    """Published languages, in the order of the language chooser. Each needs content/translations/<code>.yml."""
+    audiences: dict[StrictStr, AgeBand]
+    """Age bands of the pages for young readers (``young-people``, ``children``)."""
+
+
+def language_direction(code: str) -> str:
+    """``ltr`` or ``rtl`` for a language, from CLDR."""
+    return Locale.parse(code).text_direction
+
+
+def config_path(root: Path) -> Path:
+    """Where site_config.yml lives."""
+    return root / "site_config.yml"

@@ -1,0 +1,679 @@
+"""The trial facts, one model per file in ``content/``, one docstring per field.
+
+Every fact the site shows lives here once. Fields that copy the
+ClinicalTrials.gov record keep its wording and its codes (``RECRUITING``,
+``PHASE1``); fields the trial office curates (slugs, routes in plain
+words, structured thresholds, the schedule) say so in their docstring.
+The editor's guide in the README is checked against these docstrings.
+
+Cross-field rules (unique ids, references that must exist) live in
+:mod:`hemismart_site.validate`, which also turns pydantic's errors into
+``file:line: key: message`` problems.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
+
+# --------------------------------------------------------------------------
+# Small value types
+# --------------------------------------------------------------------------
+
+
+def _parse_date(value: object) -> object:
+    """Turn ``YYYY-MM-DD`` text into a real date; say what is wrong otherwise."""
+    if isinstance(value, _dt.date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date") from None
+
+
+def _parse_month(value: object) -> object:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        raise ValueError(f"{value!r} is not a month written YYYY-MM")
+    return value
+
+
+def _check_email(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", value):
+        raise ValueError(f"{value!r} is not a well-formed e-mail address")
+    return value
+
+
+def _check_phone(value: str) -> str:
+    if not re.fullmatch(r"\+[1-9][0-9]{6,14}", value):
+        raise ValueError(f"{value!r} is not a phone number in international form (+ and 7 to 15 digits, no spaces)")
+    return value
+
+
+def _check_slug(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
+        raise ValueError(f"{value!r} is not a slug (lower-case letters a-z, digits and single hyphens)")
+    return value
+
+
+def _check_url(value: str) -> str:
+    if not re.fullmatch(r"https://[^\s/$.?#].[^\s]*", value):
+        raise ValueError(f"{value!r} is not an https:// address")
+    return value
+
+
+Date = Annotated[_dt.date, BeforeValidator(_parse_date)]
+Month = Annotated[str, BeforeValidator(_parse_month)]
+Email = Annotated[StrictStr, AfterValidator(_check_email)]
+Phone = Annotated[StrictStr, AfterValidator(_check_phone)]
+Slug = Annotated[StrictStr, AfterValidator(_check_slug)]
+Url = Annotated[StrictStr, AfterValidator(_check_url)]
+Text = Annotated[StrictStr, Field(min_length=1)]
+Number = StrictInt | StrictFloat
+
+DateType = Literal["ACTUAL", "ESTIMATED"]
+OverallStatus = Literal[
+    "NOT_YET_RECRUITING", "RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING",
+    "SUSPENDED", "TERMINATED", "COMPLETED", "WITHDRAWN", "UNKNOWN",
+]
+Phase = Literal["EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA"]
+OrgClass = Literal["NIH", "FED", "OTHER_GOV", "INDIV", "INDUSTRY", "NETWORK", "AMBIG", "OTHER", "UNKNOWN"]
+Route = Literal["oral", "intravenous", "intrathecal", "subcutaneous", "intramuscular"]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors, docstrings become field descriptions."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
+
+
+class DatedFact(Strict):
+    """A registry date with its ACTUAL/ESTIMATED flag."""
+
+    date: Date
+    """The date, YYYY-MM-DD, as the registry gives it."""
+    type: DateType
+    """ACTUAL when it happened, ESTIMATED when it is a plan."""
+
+
+class Count(Strict):
+    """A number with its ACTUAL/ESTIMATED flag (the enrolment)."""
+
+    count: Annotated[StrictInt, Field(ge=0)]
+    """How many participants."""
+    type: DateType
+    """ACTUAL when counted, ESTIMATED when planned."""
+
+
+class Organisation(Strict):
+    """An organisation named by the registry."""
+
+    name: Text
+    """Its name, as the registry writes it."""
+    org_class: OrgClass = Field(alias="class")
+    """The registry's class of organisation (OTHER, INDUSTRY, NIH, …)."""
+
+
+# --------------------------------------------------------------------------
+# content/trial.yml
+# --------------------------------------------------------------------------
+
+
+class Registry(Strict):
+    """Where the facts come from and when the registry last changed them."""
+
+    name: Text
+    """The registry's name, shown on every page (ClinicalTrials.gov)."""
+    record_url: Url
+    """The public page of this study in the registry."""
+    last_update_posted: DatedFact
+    """lastUpdatePostDateStruct: when the registry last published a change; shown on every page."""
+    last_update_submitted: Date
+    """lastUpdateSubmitDate: when the sponsor last submitted a change."""
+    first_submitted: Date
+    """studyFirstSubmitDate."""
+    first_posted: DatedFact
+    """studyFirstPostDateStruct."""
+    status_verified: Month
+    """statusVerifiedDate, a month (YYYY-MM)."""
+
+
+class Identifiers(Strict):
+    """The names and numbers of the study."""
+
+    nct_id: Annotated[StrictStr, Field(pattern=r"^NCT\d{8}$")]
+    """The ClinicalTrials.gov number, NCT and eight digits."""
+    eu_ct_number: Annotated[StrictStr, Field(pattern=r"^\d{4}-\d{6}-\d{2}-\d{2}$")]
+    """The EU clinical trial number (CTIS), e.g. 2022-501866-22-00 (the record's orgStudyIdInfo)."""
+    acronym: Text
+    """The registry's acronym (``HEM-iSMART B``)."""
+    short_name: Text
+    """The name used in page titles and headings (curated; the brief title's own spelling)."""
+    brief_title: Text
+    """The registry's brief title, verbatim."""
+    official_title: Text
+    """The registry's official title, verbatim."""
+    organization: Organisation
+    """The organisation that registered the study."""
+
+
+class Status(Strict):
+    """Recruitment status and the study's key dates."""
+
+    overall: OverallStatus
+    """overallStatus: the status of the study as a whole."""
+    start: DatedFact
+    """startDateStruct."""
+    primary_completion: DatedFact
+    """primaryCompletionDateStruct."""
+    completion: DatedFact
+    """completionDateStruct."""
+    has_expanded_access: StrictBool
+    """expandedAccessInfo.hasExpandedAccess."""
+
+
+class Design(Strict):
+    """How the study is built."""
+
+    study_type: Literal["INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS"]
+    """studyType."""
+    phases: Annotated[list[Phase], Field(min_length=1)]
+    """phases, e.g. [PHASE1, PHASE2] for a phase I/II study."""
+    allocation: Literal["RANDOMIZED", "NON_RANDOMIZED", "NA"]
+    """designInfo.allocation."""
+    intervention_model: Literal["SINGLE_GROUP", "PARALLEL", "CROSSOVER", "FACTORIAL", "SEQUENTIAL"]
+    """designInfo.interventionModel."""
+    primary_purpose: Text
+    """designInfo.primaryPurpose (TREATMENT, …)."""
+    masking: Literal["NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"]
+    """designInfo.maskingInfo.masking; NONE means open-label."""
+    enrollment: Count
+    """enrollmentInfo: how many participants are planned (ESTIMATED) or took part (ACTUAL)."""
+
+
+class Oversight(Strict):
+    """The registry's oversight answers."""
+
+    has_dmc: StrictBool
+    """oversightHasDmc: a data monitoring committee watches the study."""
+    fda_regulated_drug: StrictBool
+    """isFdaRegulatedDrug."""
+    fda_regulated_device: StrictBool
+    """isFdaRegulatedDevice."""
+
+
+class Description(Strict):
+    """The sponsor's own summaries, verbatim (investigator pages only)."""
+
+    brief_summary: Text
+    """briefSummary, verbatim, typos included."""
+    detailed_description: Text
+    """detailedDescription, verbatim."""
+
+
+class Arm(Strict):
+    """The one arm of this single-group study."""
+
+    label: Text
+    """armGroups[].label, verbatim."""
+    type: Literal["EXPERIMENTAL", "ACTIVE_COMPARATOR", "PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION", "OTHER"]
+    """armGroups[].type."""
+    description: Text
+    """armGroups[].description, verbatim (it holds the cycle description the schedule is built from)."""
+    interventions: Annotated[list[Slug], Field(min_length=1)]
+    """Ids of the interventions this arm receives (each must be in ``interventions``)."""
+
+
+class Intervention(Strict):
+    """One medicine or procedure of the study."""
+
+    id: Slug
+    """Stable id used by the schedule and the translations (``dasatinib``)."""
+    type: Literal["DRUG", "DEVICE", "BIOLOGICAL", "PROCEDURE", "RADIATION", "BEHAVIORAL", "GENETIC", "DIETARY_SUPPLEMENT", "COMBINATION_PRODUCT", "DIAGNOSTIC_TEST", "OTHER"]
+    """interventions[].type."""
+    name: Text
+    """interventions[].name, verbatim (the name in each language is a translation keyed by ``id``)."""
+    registry_description: Text
+    """interventions[].description, verbatim (``oral/intervenous``)."""
+    routes: Annotated[list[Route], Field(min_length=1)]
+    """How it is given, read from the registry description (curated): oral, intravenous, intrathecal, …"""
+
+
+class DoseLevel(Strict):
+    """A dose level, described without amounts (the registry gives none)."""
+
+    level: StrictInt
+    """The level number (-1, 1, 2)."""
+    venetoclax: Literal["lower", "reference", "higher"]
+    """The venetoclax dose at this level compared with level 1 (curated from the registry sentence)."""
+    registry_text: StrictStr | None
+    """The registry's sentence for this level, verbatim; null when the registry has none."""
+
+
+class Outcome(Strict):
+    """A primary or secondary outcome measure."""
+
+    id: Annotated[StrictStr, Field(pattern=r"^(P|S)\d{2}$")]
+    """Stable id: P01… for primary, S01… for secondary outcomes."""
+    measure: Text
+    """measure, verbatim."""
+    description: Text
+    """description, verbatim."""
+    time_frame: Text
+    """timeFrame, verbatim (``3 years``)."""
+
+
+class Outcomes(Strict):
+    """What the study measures."""
+
+    primary: Annotated[list[Outcome], Field(min_length=1)]
+    """primaryOutcomes, in registry order."""
+    secondary: list[Outcome]
+    """secondaryOutcomes, in registry order."""
+
+
+class Sponsors(Strict):
+    """Who runs and supports the study."""
+
+    responsible_party: Text
+    """responsibleParty.type (SPONSOR)."""
+    lead: Organisation
+    """leadSponsor."""
+    collaborators: list[Organisation]
+    """collaborators, in registry order."""
+
+
+class Official(Strict):
+    """An overall official of the study."""
+
+    name: Text
+    """Name with titles, verbatim."""
+    affiliation: Text
+    """Affiliation, verbatim."""
+    role: Literal["STUDY_CHAIR", "STUDY_DIRECTOR", "PRINCIPAL_INVESTIGATOR", "SUB_INVESTIGATOR"]
+    """Role code from the registry."""
+
+
+class Contact(Strict):
+    """A person to contact (central or at a site)."""
+
+    name: Text
+    """Name, verbatim (typos are recorded as discrepancies, not fixed)."""
+    role: Literal["CONTACT", "PRINCIPAL_INVESTIGATOR", "SUB_INVESTIGATOR", "STUDY_CHAIR", "STUDY_DIRECTOR"]
+    """Role code from the registry."""
+    email: Email | None = None
+    """E-mail address, if the registry gives one."""
+    phone: Phone | None = None
+    """Phone number in international form (+31650006270), if the registry gives one."""
+
+
+class AgeLimits(Strict):
+    """The registry's eligibility summary fields."""
+
+    minimum_age: Annotated[StrictStr, Field(pattern=r"^\d+ (Year|Years|Month|Months)$")]
+    """minimumAge, verbatim (``1 Year``)."""
+    maximum_age: Annotated[StrictStr, Field(pattern=r"^\d+ (Year|Years|Month|Months)$")]
+    """maximumAge, verbatim (``21 Years``)."""
+    sex: Literal["ALL", "FEMALE", "MALE"]
+    """sex: who may take part."""
+    std_ages: list[Literal["CHILD", "ADULT", "OLDER_ADULT"]]
+    """stdAges."""
+    healthy_volunteers: StrictBool
+    """healthyVolunteers: false for this study."""
+
+    @property
+    def min_years(self) -> int:
+        """The minimum age in whole years (a ``Months`` value counts as 0)."""
+        return _years(self.minimum_age)
+
+    @property
+    def max_years(self) -> int:
+        """The maximum age in whole years."""
+        return _years(self.maximum_age)
+
+
+def _years(text: str) -> int:
+    number, unit = text.split()
+    return int(number) if unit.startswith("Year") else int(number) // 12
+
+
+class IpdSharing(Strict):
+    """The registry's statement on sharing participant data, verbatim."""
+
+    sharing: Literal["YES", "NO", "UNDECIDED"]
+    """ipdSharing."""
+    description: StrictStr
+    """description."""
+    info_types: list[StrictStr]
+    """infoTypes (CSR, …)."""
+    time_frame: StrictStr
+    """timeFrame."""
+    access_criteria: StrictStr
+    """accessCriteria."""
+
+
+class Trial(Strict):
+    """content/trial.yml: the study as the registry describes it."""
+
+    registry: Registry
+    """Where these facts come from."""
+    identifiers: Identifiers
+    """Names and numbers."""
+    status: Status
+    """Recruitment status and dates."""
+    design: Design
+    """Study design."""
+    oversight: Oversight
+    """Oversight answers."""
+    description: Description
+    """The sponsor's summaries, verbatim."""
+    conditions: Annotated[list[Text], Field(min_length=1)]
+    """conditions, verbatim."""
+    keywords: list[Text]
+    """keywords, verbatim (typos included)."""
+    arm: Arm
+    """The study arm."""
+    interventions: Annotated[list[Intervention], Field(min_length=1)]
+    """The medicines, in registry order."""
+    dose_levels: Annotated[list[DoseLevel], Field(min_length=1)]
+    """Dose levels, described without amounts."""
+    outcomes: Outcomes
+    """Primary and secondary outcomes."""
+    eligibility: AgeLimits
+    """Age, sex and healthy-volunteer fields of the eligibility module."""
+    sponsors: Sponsors
+    """Lead sponsor and collaborators."""
+    officials: list[Official]
+    """Overall officials."""
+    central_contacts: Annotated[list[Contact], Field(min_length=1)]
+    """The trial office's contact(s), shown on every hospital page."""
+    ipd_sharing: IpdSharing | None = None
+    """Data-sharing statement, if the registry has one."""
+
+    @cached_property
+    def intervention_ids(self) -> list[str]:
+        """The ids of all interventions, in order."""
+        return [i.id for i in self.interventions]
+
+    def intervention(self, ident: str) -> Intervention:
+        """The intervention with this id."""
+        return next(i for i in self.interventions if i.id == ident)
+
+
+# --------------------------------------------------------------------------
+# content/eligibility.yml
+# --------------------------------------------------------------------------
+
+Operator = Literal["<", "<=", ">", ">=", "="]
+
+
+class Threshold(Strict):
+    """A number that a criterion's text states, for the investigators' checklist (curated)."""
+
+    id: Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    """Stable id (lower case and underscores); its label in each language is the translation
+    ``threshold.<id>``, and ``{<id>}`` is its value in any translated sentence."""
+    op: Operator
+    """How the value compares: <, <=, >, >= or =."""
+    value: Number
+    """The number as the criterion's text gives it (checked to appear in that text)."""
+    unit: Slug | None = None
+    """A unit id from ``units`` in this file; none for a pure number (the Pearl index)."""
+
+
+class CriterionItem(Strict):
+    """A sub-item of a criterion (a bullet, a./b., i./ii., or 1./2.)."""
+
+    marker: StrictStr
+    """The registry's own marker: ``*``, ``a.``, ``i.``, ``1.``."""
+    text: Text
+    """The item's text, verbatim, with the registry's Markdown escapes undone."""
+    items: list[CriterionItem] = []
+    """Nested sub-items."""
+
+
+class Criterion(Strict):
+    """One inclusion or exclusion criterion."""
+
+    id: Annotated[StrictStr, Field(pattern=r"^(IN|EX)\d{2}$")]
+    """Stable id: IN01… for inclusion, EX01… for exclusion, numbered as in the registry."""
+    text: Text
+    """The criterion's text, verbatim (typos included, Markdown escapes undone)."""
+    items: list[CriterionItem] = []
+    """Sub-items, verbatim, in registry order."""
+    thresholds: list[Threshold] = []
+    """Structured values the text states (ages, scores, lab limits, wash-out days)."""
+
+    @property
+    def kind(self) -> str:
+        """``inclusion`` or ``exclusion``, from the id."""
+        return "inclusion" if self.id.startswith("IN") else "exclusion"
+
+    @property
+    def number(self) -> int:
+        """The registry's number of this criterion within its list."""
+        return int(self.id[2:])
+
+
+class FamilySummaryItem(Strict):
+    """One line of the families' plain-language eligibility summary (curated)."""
+
+    id: Slug
+    """Its text in each language is the translation ``who.item.<id>``."""
+    criteria: Annotated[list[Annotated[StrictStr, Field(pattern=r"^(IN|EX)\d{2}$")]], Field(min_length=1)]
+    """The criteria it summarises (each must exist)."""
+
+
+class Eligibility(Strict):
+    """content/eligibility.yml: who can take part."""
+
+    units: dict[Slug, Text]
+    """Unit symbols used by thresholds, e.g. ``x_uln: × ULN``."""
+    inclusion: Annotated[list[Criterion], Field(min_length=1)]
+    """Inclusion criteria, in registry order (ids IN01, IN02, …)."""
+    exclusion: list[Criterion]
+    """Exclusion criteria, in registry order (ids EX01, EX02, …)."""
+    family_summary: Annotated[list[FamilySummaryItem], Field(min_length=1)]
+    """Lines of the plain-language summary for families (curated)."""
+
+    @property
+    def criteria(self) -> list[Criterion]:
+        """All criteria, inclusion first."""
+        return [*self.inclusion, *self.exclusion]
+
+    def threshold(self, ident: str) -> Threshold:
+        """The threshold with this id, from any criterion."""
+        return next(t for c in self.criteria for t in c.thresholds if t.id == ident)
+
+
+# --------------------------------------------------------------------------
+# content/schedule.yml
+# --------------------------------------------------------------------------
+
+DayRange = Annotated[StrictStr, Field(pattern=r"^\s*\d+\s*(-\s*\d+\s*)?$")]
+
+
+def parse_range(text: str) -> tuple[int, int]:
+    """``"5-8"`` → (5, 8); ``"3"`` → (3, 3)."""
+    first, _, last = text.partition("-")
+    return int(first), int(last or first)
+
+
+class ScheduleRow(Strict):
+    """Which days of a cycle one medicine is given."""
+
+    medicine: Slug
+    """An intervention id from trial.yml."""
+    days: list[DayRange]
+    """Day ranges as the registry gives them: ``"1-14"``, ``"5-8"``, ``"3"``; empty when the registry names no days."""
+    uncertain_days: list[DayRange] = []
+    """Days the registry contradicts itself about (shown as uncertain, never as given)."""
+    as_decided_by_doctor: StrictBool = False
+    """True when the registry gives no days (intrathecal chemotherapy): the grid says the doctor decides."""
+    discrepancy: Slug | None = None
+    """Id of a discrepancy footnoted on this row."""
+    registry_text: Text
+    """The registry's words for this row, verbatim, for the investigators."""
+
+    def day_set(self, field: str = "days") -> set[int]:
+        """Every day covered by ``days`` (or ``uncertain_days``)."""
+        out: set[int] = set()
+        for text in getattr(self, field):
+            first, last = parse_range(text)
+            out.update(range(first, last + 1))
+        return out
+
+
+class Cycle(Strict):
+    """One timeline: cycle 1, or cycle 2 and every cycle after it."""
+
+    id: Slug
+    """Stable id (``cycle-1``, ``cycle-2-plus``)."""
+    first_cycle: Annotated[StrictInt, Field(ge=1)]
+    """The first cycle number this timeline applies to."""
+    repeats: StrictBool
+    """True when it applies to every later cycle too (cycle 2 and subsequent cycles)."""
+    rows: Annotated[list[ScheduleRow], Field(min_length=1)]
+    """One row per medicine, in the order the grid shows them."""
+
+
+class Schedule(Strict):
+    """content/schedule.yml: the cycle structure as data."""
+
+    cycle_length_days: Annotated[StrictInt, Field(ge=1, le=366)]
+    """How many days a cycle lasts (the registry: 28)."""
+    cycle_length_text: Text
+    """The registry's sentence giving the cycle length, verbatim."""
+    venetoclax_ramp_up_days: Annotated[StrictInt, Field(ge=0)]
+    """Length of the venetoclax ramp-up in days, as the registry words it."""
+    ramp_up_text: Text
+    """The registry's sentence on the ramp-up, verbatim."""
+    intrathecal_text: Text
+    """The registry's sentence on intrathecal chemotherapy, verbatim."""
+    cycles: Annotated[list[Cycle], Field(min_length=1)]
+    """The timelines, first cycle first."""
+
+
+# --------------------------------------------------------------------------
+# content/sites.yml
+# --------------------------------------------------------------------------
+
+
+class Coordinates(Strict):
+    """A point on the map, as the registry's geoPoint gives it."""
+
+    lat: Annotated[Number, Field(ge=-90, le=90)]
+    """Latitude in degrees."""
+    lon: Annotated[Number, Field(ge=-180, le=180)]
+    """Longitude in degrees."""
+
+
+class Site(Strict):
+    """A hospital taking part."""
+
+    slug: Slug
+    """The stable part of the hospital's URL (``/en/sites/<slug>/``); never change it once published."""
+    facility: Text
+    """facility, verbatim."""
+    city: Text
+    """city, verbatim."""
+    state: Text | None = None
+    """state or region, where the registry gives one."""
+    postcode: StrictStr | None = None
+    """zip, verbatim (text: leading zeros matter)."""
+    country: Text
+    """country, in the registry's English (must be a CLDR country name, so it can be translated)."""
+    status: OverallStatus
+    """The site's recruitment status."""
+    contacts: list[Contact]
+    """The site's contacts, in registry order."""
+    coordinates: Coordinates | None = None
+    """geoPoint, verbatim (not shown on a map: several are far from their city, see discrepancies)."""
+
+
+class Sites(Strict):
+    """content/sites.yml: every participating hospital, in registry order."""
+
+    sites: Annotated[list[Site], Field(min_length=1)]
+    """The sites."""
+
+
+# --------------------------------------------------------------------------
+# content/discrepancies.yml and content/glossary.yml
+# --------------------------------------------------------------------------
+
+
+class Discrepancy(Strict):
+    """A place where the registry contradicts itself or is plainly mistyped (recorded, never fixed)."""
+
+    id: Slug
+    """Stable id; the explanation in each language is the translation ``discrepancy.<id>``."""
+    kind: Literal["contradiction", "typo", "inconsistency"]
+    """contradiction (two statements disagree), typo (kept verbatim) or inconsistency (fields that do not fit together)."""
+    fields: Annotated[list[Text], Field(min_length=1)]
+    """The record's field paths involved (protocolSection.…)."""
+    quotes: list[Text] = []
+    """The registry's exact words, each of which must appear in the facts."""
+    sites: list[Slug] = []
+    """Slugs of the hospitals concerned, if any (each must exist)."""
+
+
+class Discrepancies(Strict):
+    """content/discrepancies.yml."""
+
+    discrepancies: list[Discrepancy]
+    """Every known registry discrepancy."""
+
+
+class Glossary(Strict):
+    """content/glossary.yml: which terms the glossary explains, in order."""
+
+    terms: Annotated[list[Slug], Field(min_length=1)]
+    """Term ids; each is an anchor (``glossary/#relapse``) and has translations ``glossary.<id>.term`` and ``.definition``."""
+
+
+FILES: dict[str, type[Strict]] = {
+    "trial.yml": Trial,
+    "eligibility.yml": Eligibility,
+    "schedule.yml": Schedule,
+    "sites.yml": Sites,
+    "discrepancies.yml": Discrepancies,
+    "glossary.yml": Glossary,
+}
+"""Each content file and the model that reads it."""
+
+
+class Facts(BaseModel):
+    """Everything in content/, validated; what the templates receive as ``facts``."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    trial: Trial
+    eligibility: Eligibility
+    schedule: Schedule
+    sites: list[Site]
+    discrepancies: list[Discrepancy]
+    glossary: list[str]
+
+    def discrepancy(self, ident: str) -> Discrepancy:
+        """The discrepancy with this id."""
+        return next(d for d in self.discrepancies if d.id == ident)
+
+    def site(self, slug: str) -> Site:
+        """The site with this slug."""
+        return next(s for s in self.sites if s.slug == slug)

@@ -1,0 +1,453 @@
+"""Validate content/ and site_config.yml; collect every problem, then stop once.
+
+Two passes, both complete before anything is reported:
+
+1. each file against its schema (:data:`hemismart_site.model.FILES`);
+2. cross-field rules (:data:`RULES`): unique ids and slugs, references
+   that must exist, days inside the cycle, registry quotes that must be
+   found in the facts, dates in order.
+
+Each problem reads ``content/sites.yml:41: sites[12].status: 'RECRUTING'
+is not one of …`` and the command line exits 1 with the whole list.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from pydantic import BaseModel, ValidationError
+
+from hemismart_site.config import SiteConfig, config_path
+from hemismart_site.errors import ContentError, Problem, format_path
+from hemismart_site.load import Loaded, load_yaml
+from hemismart_site.model import FILES, Facts, parse_range
+
+CONTENT_DIR = "content"
+
+
+@dataclass
+class Project:
+    """Validated input: the site configuration, the facts, and where each came from."""
+
+    root: Path
+    config: SiteConfig
+    facts: Facts
+    sources: dict[str, Loaded]
+
+
+def load_project(root: Path) -> Project:
+    """Load and validate everything under ``root``; raise ContentError listing every problem."""
+    problems: list[Problem] = []
+    sources: dict[str, Loaded] = {}
+    models: dict[str, BaseModel] = {}
+    files = {"site_config.yml": (config_path(root), SiteConfig)}
+    files.update({name: (root / CONTENT_DIR / name, model) for name, model in FILES.items()})
+    for name, (path, model) in files.items():
+        display = str(path.relative_to(root))
+        try:
+            loaded = load_yaml(path, display)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            continue
+        sources[name] = loaded
+        obj, found = validate_against(loaded, model)
+        problems.extend(found)
+        if obj is not None:
+            models[name] = obj
+    if problems:
+        raise ContentError(problems)
+    facts = Facts(
+        trial=models["trial.yml"],
+        eligibility=models["eligibility.yml"],
+        schedule=models["schedule.yml"],
+        sites=models["sites.yml"].sites,
+        discrepancies=models["discrepancies.yml"].discrepancies,
+        glossary=models["glossary.yml"].terms,
+    )
+    project = Project(root, models["site_config.yml"], facts, sources)
+    problems = [p for rule in RULES for p in rule(project)]
+    if problems:
+        raise ContentError(problems)
+    return project
+
+
+# --------------------------------------------------------------------------
+# Schema errors → problems
+# --------------------------------------------------------------------------
+
+
+def validate_against(loaded: Loaded, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
+    """Validate one file's data; return the model or the problems, each with its line."""
+    if not isinstance(loaded.data, dict):
+        return None, [Problem(loaded.file, 1, "", "expected a mapping of keys at the top of the file")]
+    try:
+        return model.model_validate(loaded.data), []
+    except ValidationError as exc:
+        return None, [_problem(loaded, model, err) for err in exc.errors(include_url=False)]
+
+
+def _problem(loaded: Loaded, model: type[BaseModel], err: dict) -> Problem:
+    path = _data_path(loaded.data, err["loc"], keep_last=err["type"] in ("missing", "extra_forbidden"))
+    return Problem(loaded.file, loaded.line_of(path), format_path(path), _message(model, path, err))
+
+
+def _data_path(data: object, loc: tuple, keep_last: bool) -> tuple:
+    """Drop pydantic's union-member tags from ``loc``, keeping the keys the YAML has."""
+    path: list = []
+    node = data
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif keep_last and i == len(loc) - 1:
+            pass
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _message(model: type[BaseModel], path: tuple, err: dict) -> str:
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx", {})
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        return _unknown_key(model, path)
+    if kind == "literal_error":
+        expected = ctx["expected"].replace("'", "").replace(" or ", ", ")
+        return f"{value!r} is not one of {expected}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} does not have the expected form ({ctx['pattern']})"
+    if kind.endswith("_type") or kind in ("model_attributes_type", "dict_type", "list_type"):
+        return f"expected {_kind_name(kind)}, got {type(value).__name__} {value!r}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        sign = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}[kind]
+        limit = next(iter(ctx.values()))
+        return f"{value!r} must be {sign} {limit}"
+    if kind == "too_short":
+        return f"must have at least {ctx['min_length']} item(s)"
+    return err["msg"]
+
+
+_KIND_NAMES = {
+    "int_type": "a whole number", "float_type": "a number", "string_type": "text",
+    "bool_type": "true or false", "list_type": "a list", "dict_type": "a mapping",
+    "model_type": "a mapping", "model_attributes_type": "a mapping",
+}
+
+
+def _kind_name(kind: str) -> str:
+    return _KIND_NAMES.get(kind, kind.removesuffix("_type"))
+
+
+def _unknown_key(model: type[BaseModel], path: tuple) -> str:
+    """'unknown key', with the keys allowed there and the closest one."""
+    owner = _model_at(model, path[:-1])
+    key = path[-1]
+    if owner is None:
+        return f"unknown key {key!r}"
+    allowed = [f.alias or name for name, f in owner.model_fields.items()]
+    close = difflib.get_close_matches(str(key), allowed, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown key {key!r}{hint}; allowed here: {', '.join(allowed)}"
+
+
+def _model_at(model: type[BaseModel], path: tuple) -> type[BaseModel] | None:
+    """The model class that reads the mapping at ``path``."""
+    current: object = model
+    for part in path:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = [a for a in typing.get_args(current) if a is not type(None)]
+            current = args[0] if args else None
+        elif isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        else:
+            return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(tp: object) -> object:
+    """Strip Annotated[...] and Optional[...] down to the type that holds the value."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp
+
+
+# --------------------------------------------------------------------------
+# Cross-field rules
+# --------------------------------------------------------------------------
+
+
+def _at(project: Project, file: str, path: tuple, message: str) -> Problem:
+    loaded = project.sources[file]
+    return Problem(loaded.file, loaded.line_of(path), format_path(path), message)
+
+
+def _duplicates(project: Project, file: str, items: Iterable[tuple[tuple, str]], what: str) -> Iterator[Problem]:
+    """A problem for every repeat of a value, pointing at the repeat."""
+    seen: dict[str, tuple] = {}
+    for path, value in items:
+        if value in seen:
+            first = project.sources[file].line_of(seen[value])
+            yield _at(project, file, path, f"{what} {value!r} is used twice (first on line {first})")
+        else:
+            seen[value] = path
+
+
+def rule_unique_ids(project: Project) -> Iterator[Problem]:
+    """Ids, slugs and levels are unique within their list."""
+    f = project.facts
+    t = f.trial
+    yield from _duplicates(project, "trial.yml", ((("interventions", i, "id"), x.id) for i, x in enumerate(t.interventions)), "intervention id")
+    yield from _duplicates(project, "trial.yml", ((("dose_levels", i, "level"), str(x.level)) for i, x in enumerate(t.dose_levels)), "dose level")
+    outcomes = [(("outcomes", kind, i, "id"), o.id) for kind in ("primary", "secondary") for i, o in enumerate(getattr(t.outcomes, kind))]
+    yield from _duplicates(project, "trial.yml", outcomes, "outcome id")
+    yield from _duplicates(project, "sites.yml", ((("sites", i, "slug"), s.slug) for i, s in enumerate(f.sites)), "slug")
+    yield from _duplicates(project, "discrepancies.yml", ((("discrepancies", i, "id"), d.id) for i, d in enumerate(f.discrepancies)), "discrepancy id")
+    yield from _duplicates(project, "glossary.yml", ((("terms", i), term) for i, term in enumerate(f.glossary)), "term")
+    e = f.eligibility
+    criteria = [((kind, i, "id"), c.id) for kind in ("inclusion", "exclusion") for i, c in enumerate(getattr(e, kind))]
+    yield from _duplicates(project, "eligibility.yml", criteria, "criterion id")
+    thresholds = [((kind, i, "thresholds", j, "id"), th.id) for kind in ("inclusion", "exclusion")
+                  for i, c in enumerate(getattr(e, kind)) for j, th in enumerate(c.thresholds)]
+    yield from _duplicates(project, "eligibility.yml", thresholds, "threshold id")
+    yield from _duplicates(project, "eligibility.yml", ((("family_summary", i, "id"), s.id) for i, s in enumerate(e.family_summary)), "summary id")
+    yield from _duplicates(project, "schedule.yml", ((("cycles", i, "id"), c.id) for i, c in enumerate(f.schedule.cycles)), "cycle id")
+    for i, cycle in enumerate(f.schedule.cycles):
+        rows = ((("cycles", i, "rows", j, "medicine"), r.medicine) for j, r in enumerate(cycle.rows))
+        yield from _duplicates(project, "schedule.yml", rows, "medicine")
+
+
+def rule_criteria_numbering(project: Project) -> Iterator[Problem]:
+    """IN01, IN02, … and EX01, EX02, … in registry order, so ids match the registry's numbers."""
+    for kind, prefix in (("inclusion", "IN"), ("exclusion", "EX")):
+        for i, criterion in enumerate(getattr(project.facts.eligibility, kind)):
+            expected = f"{prefix}{i + 1:02d}"
+            if criterion.id != expected:
+                yield _at(project, "eligibility.yml", (kind, i, "id"),
+                          f"{criterion.id!r} should be {expected!r} (criterion {i + 1} of the {kind} list)")
+
+
+def rule_thresholds(project: Project) -> Iterator[Problem]:
+    """Each threshold has a known unit and its value appears in its criterion's text."""
+    e = project.facts.eligibility
+    for kind in ("inclusion", "exclusion"):
+        for i, criterion in enumerate(getattr(e, kind)):
+            text = _criterion_text(criterion)
+            for j, th in enumerate(criterion.thresholds):
+                path = (kind, i, "thresholds", j)
+                if th.unit is not None and th.unit not in e.units:
+                    yield _at(project, "eligibility.yml", path + ("unit",),
+                              f"unknown unit {th.unit!r}; known: {', '.join(e.units)}")
+                if _number_text(th.value) not in text:
+                    yield _at(project, "eligibility.yml", path + ("value",),
+                              f"{th.value!r} does not appear in the text of {criterion.id}")
+
+
+def _criterion_text(criterion) -> str:
+    parts = [criterion.text]
+    stack = list(criterion.items)
+    while stack:
+        item = stack.pop()
+        parts.append(item.text)
+        stack.extend(item.items)
+    return " ".join(parts)
+
+
+def _number_text(value: float) -> str:
+    return str(value)
+
+
+def rule_references(project: Project) -> Iterator[Problem]:
+    """Every id a fact refers to exists: interventions, criteria, discrepancies, sites."""
+    f = project.facts
+    ids = set(f.trial.intervention_ids)
+    for i, ident in enumerate(f.trial.arm.interventions):
+        if ident not in ids:
+            yield _at(project, "trial.yml", ("arm", "interventions", i), f"unknown intervention {ident!r}; known: {', '.join(sorted(ids))}")
+    criteria = {c.id for c in f.eligibility.criteria}
+    for i, item in enumerate(f.eligibility.family_summary):
+        for j, ident in enumerate(item.criteria):
+            if ident not in criteria:
+                yield _at(project, "eligibility.yml", ("family_summary", i, "criteria", j), f"unknown criterion {ident!r}")
+    discrepancies = {d.id for d in f.discrepancies}
+    slugs = {s.slug for s in f.sites}
+    for i, cycle in enumerate(f.schedule.cycles):
+        for j, row in enumerate(cycle.rows):
+            path = ("cycles", i, "rows", j)
+            if row.medicine not in f.trial.arm.interventions:
+                yield _at(project, "schedule.yml", path + ("medicine",),
+                          f"unknown medicine {row.medicine!r}; the arm has: {', '.join(f.trial.arm.interventions)}")
+            if row.discrepancy and row.discrepancy not in discrepancies:
+                yield _at(project, "schedule.yml", path + ("discrepancy",), f"unknown discrepancy {row.discrepancy!r}")
+    for i, d in enumerate(f.discrepancies):
+        for j, slug in enumerate(d.sites):
+            if slug not in slugs:
+                yield _at(project, "discrepancies.yml", ("discrepancies", i, "sites", j), f"unknown site slug {slug!r}")
+
+
+def rule_schedule_days(project: Project) -> Iterator[Problem]:
+    """Days inside the cycle, ranges not reversed, no day given twice in a row."""
+    schedule = project.facts.schedule
+    length = schedule.cycle_length_days
+    for i, cycle in enumerate(schedule.cycles):
+        for j, row in enumerate(cycle.rows):
+            seen: dict[int, str] = {}
+            for field in ("days", "uncertain_days"):
+                for k, text in enumerate(getattr(row, field)):
+                    path = ("cycles", i, "rows", j, field, k)
+                    first, last = parse_range(text)
+                    if first > last:
+                        yield _at(project, "schedule.yml", path, f"range {text!r} is reversed (write {last}-{first})")
+                        continue
+                    if first < 1 or last > length:
+                        yield _at(project, "schedule.yml", path, f"range {text!r} is outside the cycle (days 1-{length})")
+                        continue
+                    overlap = sorted(d for d in range(first, last + 1) if d in seen)
+                    if overlap:
+                        yield _at(project, "schedule.yml", path,
+                                  f"range {text!r} overlaps {seen[overlap[0]]!r} (day {overlap[0]})")
+                    seen.update({d: text for d in range(first, last + 1)})
+            if row.as_decided_by_doctor == bool(row.days):
+                yield _at(project, "schedule.yml", ("cycles", i, "rows", j),
+                          "give either days or as_decided_by_doctor: true, not both and not neither")
+
+
+def rule_schedule_cycles(project: Project) -> Iterator[Problem]:
+    """Timelines start at cycle 1, go up, and only the last one repeats."""
+    cycles = project.facts.schedule.cycles
+    expected = 1
+    for i, cycle in enumerate(cycles):
+        if cycle.first_cycle != expected:
+            yield _at(project, "schedule.yml", ("cycles", i, "first_cycle"),
+                      f"expected {expected} (the cycle after the previous timeline)")
+        if cycle.repeats != (i == len(cycles) - 1):
+            yield _at(project, "schedule.yml", ("cycles", i, "repeats"),
+                      "only the last timeline repeats, and it must")
+        expected = cycle.first_cycle + 1
+
+
+def rule_registry_quotes(project: Project) -> Iterator[Problem]:
+    """Words said to be the registry's are found in the registry-derived facts."""
+    f = project.facts
+    arm = f.trial.arm.description
+    for key in ("cycle_length_text", "ramp_up_text", "intrathecal_text"):
+        if getattr(f.schedule, key) not in arm:
+            yield _at(project, "schedule.yml", (key,), "not found in trial.yml arm.description")
+    if str(f.schedule.cycle_length_days) not in f.schedule.cycle_length_text:
+        yield _at(project, "schedule.yml", ("cycle_length_days",), "the number does not appear in cycle_length_text")
+    if str(f.schedule.venetoclax_ramp_up_days) not in f.schedule.ramp_up_text:
+        yield _at(project, "schedule.yml", ("venetoclax_ramp_up_days",), "the number does not appear in ramp_up_text")
+    for i, cycle in enumerate(f.schedule.cycles):
+        for j, row in enumerate(cycle.rows):
+            if row.registry_text not in arm:
+                yield _at(project, "schedule.yml", ("cycles", i, "rows", j, "registry_text"),
+                          "not found in trial.yml arm.description")
+    corpus = _all_text(f)
+    for i, d in enumerate(f.discrepancies):
+        for j, quote in enumerate(d.quotes):
+            if quote not in corpus:
+                yield _at(project, "discrepancies.yml", ("discrepancies", i, "quotes", j), "quote not found in the facts")
+
+
+def _all_text(model: object) -> str:
+    """Every string in the facts, joined (for finding quotes)."""
+    out: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                walk(getattr(node, name))
+        elif isinstance(node, (list, tuple)):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for item in node.values():
+                walk(item)
+
+    walk(model)
+    return "\n".join(out)
+
+
+def rule_dates(project: Project) -> Iterator[Problem]:
+    """Study dates in order: start ≤ primary completion ≤ completion; first posted after first submitted."""
+    s = project.facts.trial.status
+    if s.primary_completion.date < s.start.date:
+        yield _at(project, "trial.yml", ("status", "primary_completion", "date"), "is before the start date")
+    if s.completion.date < s.primary_completion.date:
+        yield _at(project, "trial.yml", ("status", "completion", "date"), "is before the primary completion date")
+    r = project.facts.trial.registry
+    if r.first_posted.date < r.first_submitted:
+        yield _at(project, "trial.yml", ("registry", "first_posted", "date"), "is before first_submitted")
+    if r.last_update_posted.date < r.first_posted.date:
+        yield _at(project, "trial.yml", ("registry", "last_update_posted", "date"), "is before first_posted")
+
+
+def rule_countries(project: Project) -> Iterator[Problem]:
+    """Site countries are CLDR English country names, so every language can name them."""
+    names = set(Locale("en").territories.values())
+    for i, site in enumerate(project.facts.sites):
+        if site.country not in names:
+            close = difflib.get_close_matches(site.country, sorted(names), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            yield _at(project, "sites.yml", ("sites", i, "country"), f"{site.country!r} is not a country name CLDR knows{hint}")
+
+
+def rule_contacts(project: Project) -> Iterator[Problem]:
+    """A central contact can be reached: it has an e-mail address or a phone number."""
+    for i, contact in enumerate(project.facts.trial.central_contacts):
+        if not (contact.email or contact.phone):
+            yield _at(project, "trial.yml", ("central_contacts", i), "a central contact needs an email or a phone")
+
+
+def rule_languages(project: Project) -> Iterator[Problem]:
+    """Each published language once, the source language among them, and a translations file for each."""
+    config = project.config
+    counts = Counter(config.languages)
+    for i, code in enumerate(config.languages):
+        if counts[code] > 1:
+            yield _at(project, "site_config.yml", ("languages", i), f"language {code!r} is listed twice")
+        if not (project.root / CONTENT_DIR / "translations" / f"{code}.yml").is_file():
+            yield _at(project, "site_config.yml", ("languages", i), f"no translations file content/translations/{code}.yml")
+    if config.source_language not in config.languages:
+        yield _at(project, "site_config.yml", ("source_language",), f"{config.source_language!r} is not in languages")
+    for name, band in config.audiences.items():
+        if band.min_age > band.max_age:
+            yield _at(project, "site_config.yml", ("audiences", name, "min_age"), "is above max_age")
+
+
+RULES: list[Callable[[Project], Iterable[Problem]]] = [
+    rule_unique_ids,
+    rule_criteria_numbering,
+    rule_thresholds,
+    rule_references,
+    rule_schedule_days,
+    rule_schedule_cycles,
+    rule_registry_quotes,
+    rule_dates,
+    rule_countries,
+    rule_contacts,
+    rule_languages,
+]
+"""Every cross-field rule, run in this order; all of them run even when one finds problems."""
