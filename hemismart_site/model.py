@@ -482,8 +482,8 @@ class FamilySummaryItem(Strict):
 class Eligibility(Strict):
     """content/eligibility.yml: who can take part."""
 
-    units: dict[Slug, Text]
-    """Unit symbols used by thresholds, e.g. ``x_uln: × ULN``."""
+    units: Annotated[list[Slug], Field(min_length=1)]
+    """Unit ids thresholds may use; each unit's symbol or word in each language is the translation ``unit.<id>``."""
     inclusion: Annotated[list[Criterion], Field(min_length=1)]
     """Inclusion criteria, in registry order (ids IN01, IN02, …)."""
     exclusion: list[Criterion]

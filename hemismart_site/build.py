@@ -1,0 +1,195 @@
+"""The pipeline: validate → render every language → MkDocs per language → swap into site/.
+
+Each language is its own MkDocs site under ``/{lang}/`` (Material's
+documented route for multilingual sites): its own search index with that
+language's stemmer, its own 404 page, ``<html lang>`` and direction from
+Material's ``theme.language``. A per-language config INHERITs the shared
+``mkdocs.yml`` and sets only what differs (see :func:`language_config`).
+
+Nothing in ``site/`` changes until every language has built: the build
+goes into ``.build/<run>/`` and is swapped in at the end, so a failed
+build leaves the previous good site in place.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from hemismart_site.errors import BuildError
+from hemismart_site.localize import Localizer, load_translations
+from hemismart_site.pages import PAGES, Page
+from hemismart_site.render import make_environment, render_language
+from hemismart_site.root import render_root
+from hemismart_site.validate import Project, load_project
+from hemismart_site.write import write_tree
+
+WORK_DIR = ".build"
+SITE_DIR = "site"
+MKDOCS_BASE = "mkdocs.yml"
+THEME_DIR = Path("templates") / "theme"
+
+
+@dataclass
+class BuildResult:
+    """What a build produced."""
+
+    site_dir: Path
+    languages: list[str]
+    pages: int
+
+
+def build_site(root: Path, *, strict: bool = False, site_dir: Path | None = None,
+               languages: list[str] | None = None) -> BuildResult:
+    """Validate, render and build every language; replace ``site_dir`` only on success."""
+    project = load_project(root)
+    langs = languages or project.config.languages
+    unknown = sorted(set(langs) - set(project.config.languages))
+    if unknown:
+        raise BuildError(f"not a configured language: {', '.join(unknown)} (site_config.yml languages)")
+    _set_reproducible_date(project)
+    target = (site_dir or root / SITE_DIR).resolve()
+    work_root = root / WORK_DIR
+    work_root.mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="build-", dir=work_root))
+    try:
+        env = make_environment(root)
+        rendered = {lang: render_language(project, env, lang) for lang in langs}
+        out = work / "site"
+        for lang in langs:
+            write_tree(work / "docs" / lang, rendered[lang])
+            config_file = write_language_config(project, lang, work, strict)
+            run_mkdocs(config_file, strict)
+        write_tree(work / "root", render_root(project, env, langs))
+        _copy_tree(work / "root", out)
+        _swap(out, target)
+        pages = sum(1 for _ in target.rglob("*.html"))
+        return BuildResult(target, langs, pages)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _set_reproducible_date(project: Project) -> None:
+    """Pin MkDocs' build date (sitemap lastmod) to the registry's last update unless SOURCE_DATE_EPOCH is set."""
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        day = project.facts.trial.registry.last_update_posted.date
+        stamp = _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp()
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp))
+
+
+def nav_for(project: Project, lang: str) -> list:
+    """The navigation of one language, titles in that language."""
+    l10n = Localizer(load_translations(project.root, lang), project.facts, project)
+    nav: list = []
+    sections: dict[str, list] = {}
+    for page in PAGES:
+        entry = {str(l10n.t(f"{page.key}.nav")): page.src}
+        if page.section is None:
+            nav.append(entry)
+        elif page.section not in sections:
+            sections[page.section] = [page.src]
+            nav.append({str(l10n.t(f"{page.section}.nav")): sections[page.section]})
+        else:
+            sections[page.section].append(entry)
+    return nav
+
+
+def language_config(project: Project, lang: str, work: Path, strict: bool) -> dict:
+    """The MkDocs settings of one language; everything else comes from mkdocs.yml."""
+    l10n = Localizer(load_translations(project.root, lang), project.facts, project)
+    root = project.root.resolve()
+    return {
+        "INHERIT": str(root / MKDOCS_BASE),
+        "site_name": str(l10n.t("site_name")),
+        "site_url": f"{project.config.site_url}{lang}/",
+        "docs_dir": str((work / "docs" / lang).resolve()),
+        "site_dir": str((work / "site" / lang).resolve()),
+        "strict": strict,
+        "theme": {"language": lang, "custom_dir": str(root / THEME_DIR)},
+        "plugins": {"search": {"lang": _search_languages(lang)}},
+        "nav": nav_for(project, lang),
+        "not_in_nav": "/sites/",
+    }
+
+
+_LUNR_LANGUAGES = {"en", "de", "fr", "nl", "da", "fi", "sv", "no", "it", "es", "ru", "pt", "ro", "tr", "hu", "ja", "th", "vi", "ar", "hi", "ko", "zh", "ta", "te", "kn", "el", "hy", "he"}
+"""Languages MkDocs' search ships a lunr stemmer for (``nb`` uses ``no``)."""
+
+
+def _search_languages(lang: str) -> list[str]:
+    code = {"nb": "no"}.get(lang, lang)
+    if code not in _LUNR_LANGUAGES:
+        raise BuildError(f"MkDocs search has no stemmer for {lang!r}; add a mapping in hemismart_site/build.py")
+    return [code]
+
+
+def write_language_config(project: Project, lang: str, work: Path, strict: bool) -> Path:
+    """Write the per-language mkdocs.yml into the work folder and return its path."""
+    path = work / "config" / lang / "mkdocs.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(language_config(project, lang, work, strict), allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class _Collect(logging.Handler):
+    """Print MkDocs' warnings and errors as they come, and count them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname}: {record.getMessage()}")
+
+
+def run_mkdocs(config_file: Path, strict: bool) -> list[str]:
+    """Build one language with MkDocs; BuildError if it fails (or warns under strict)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    handler = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        config = load_config(str(config_file))
+        build(config)
+    except (MkDocsException, OSError) as exc:
+        details = "\n".join(handler.messages)
+        raise BuildError(f"MkDocs failed for {config_file.parent.name}: {exc}\n{details}".strip()) from None
+    finally:
+        logger.removeHandler(handler)
+    if strict and handler.messages:
+        raise BuildError("\n".join(handler.messages))
+    return handler.messages
+
+
+def _copy_tree(src: Path, dst: Path) -> None:
+    for path in sorted(src.rglob("*")):
+        if path.is_file():
+            target = dst / path.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put ``new`` in place of ``target`` with two renames; the old site is removed last."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.with_name(f"{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    shutil.move(str(new), str(target))
+    if old.exists():
+        shutil.rmtree(old)
+
+
+__all__ = ["BuildResult", "build_site", "language_config", "nav_for", "run_mkdocs", "Page"]

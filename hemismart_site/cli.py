@@ -1,0 +1,106 @@
+"""The command line: ``hemismart-site build | serve | check``.
+
+Each command parses its options and calls one function. Problems with
+the content print one per line (``file:line: key: message``) and exit 1,
+never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from hemismart_site import __version__
+from hemismart_site.errors import BuildError, ContentError
+
+EPILOG = "Content problems are printed as file:line: key: message; the exit code is then 1."
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) found; nothing was written.", file=sys.stderr)
+        return 1
+    except BuildError as exc:
+        print(f"build failed: {exc}", file=sys.stderr)
+        print("The previous site was left untouched.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hemismart-site",
+        description="Build the HEM-iSMART-B trial information site from content/ and templates/.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="validate, render every language and build the site into site/",
+                                description="Validate content/, render every page of every language, build each "
+                                            "language with MkDocs, and replace site/ only if everything succeeded.",
+                                epilog=EPILOG)
+    _root_option(build)
+    build.add_argument("--strict", action="store_true", help="treat MkDocs warnings (broken links or anchors) as errors")
+    build.add_argument("--site-dir", type=Path, default=None, help="where to put the site (default: site/ under --root)")
+    build.add_argument("--lang", action="append", dest="languages", metavar="CODE",
+                       help="build only this language (repeatable; default: every language in site_config.yml)")
+    build.set_defaults(run=_build)
+
+    serve = commands.add_parser("serve", help="live preview of one language; re-renders when content/ or templates/ change",
+                                description="Preview one language at http://ADDRESS/. Editing content/ or templates/ "
+                                            "re-renders the pages and reloads the browser.", epilog=EPILOG)
+    _root_option(serve)
+    serve.add_argument("--lang", default=None, metavar="CODE", help="language to preview (default: the source language)")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address to serve on (default: %(default)s)")
+    serve.set_defaults(run=_serve)
+
+    check = commands.add_parser("check", help="validate content/ and the translations; write nothing",
+                                description="Validate site_config.yml, content/ and every language's translations, "
+                                            "and render every page in memory. Writes nothing.", epilog=EPILOG)
+    _root_option(check)
+    check.set_defaults(run=_check)
+    return parser
+
+
+def _root_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding content/, templates/ and site_config.yml (default: .)")
+
+
+def _build(args: argparse.Namespace) -> int:
+    from hemismart_site.build import build_site
+
+    start = time.monotonic()
+    result = build_site(args.root, strict=args.strict, site_dir=args.site_dir, languages=args.languages)
+    seconds = time.monotonic() - start
+    print(f"Built {result.pages} HTML pages in {len(result.languages)} language(s) "
+          f"({', '.join(result.languages)}) into {result.site_dir} in {seconds:.1f} s.")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from hemismart_site.check import check_content
+
+    report = check_content(args.root)
+    print(report)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from hemismart_site.serve import serve
+
+    serve(args.root, lang=args.lang, dev_addr=args.dev_addr)
+    return 0

@@ -1,0 +1,218 @@
+"""Translations and locale formatting: every word a reader sees passes through here.
+
+* ``content/translations/<lang>.yml`` holds the prose, keyed (``families.home.intro``),
+  and a ``review`` block saying whether a qualified translator has checked it.
+* :class:`Localizer` gives templates ``t(key, **params)``: the text for a key
+  in the page's language with ``{placeholders}`` filled from the facts. A key
+  missing in a language is an error, never English shown under another ``lang``.
+* Dates, numbers, country and language names come from CLDR (Babel).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from markupsafe import Markup
+from pydantic import StrictStr
+
+from hemismart_site.errors import ContentError, Problem
+from hemismart_site.load import Loaded, load_yaml
+from hemismart_site.model import Date, DatedFact, Facts, Strict
+from hemismart_site.validate import Project, validate_against
+
+TRANSLATIONS_DIR = Path("content") / "translations"
+
+
+class Review(Strict):
+    """Who has checked a language's translations."""
+
+    status: Literal["source", "draft", "reviewed"]
+    """source (the language the prose is written in), draft (not yet checked by a qualified translator) or reviewed."""
+    reviewer: StrictStr | None = None
+    """Name of the qualified translator who reviewed it (required when reviewed)."""
+    date: Date | None = None
+    """The day of that review, YYYY-MM-DD (required when reviewed)."""
+
+
+class TranslationFile(Strict):
+    """content/translations/<lang>.yml."""
+
+    review: Review
+    """The translation's review status."""
+    strings: dict[StrictStr, object]
+    """The texts, as nested mappings of keys; each leaf is one text."""
+
+
+@dataclass
+class Translations:
+    """One language's texts, flattened to dotted keys, with their lines."""
+
+    lang: str
+    file: str
+    review: Review
+    strings: dict[str, str]
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+def load_translations(root: Path, lang: str) -> Translations:
+    """Read and check one language's file; ContentError lists every problem."""
+    rel = TRANSLATIONS_DIR / f"{lang}.yml"
+    loaded = load_yaml(root / rel, str(rel))
+    model, problems = validate_against(loaded, TranslationFile)
+    if problems:
+        raise ContentError(problems)
+    strings: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    _flatten(loaded, ("strings",), model.strings, strings, lines, problems)
+    if model.review.status == "reviewed" and not (model.review.reviewer and model.review.date):
+        problems.append(Problem(loaded.file, loaded.line_of(("review",)), "review", "a reviewed translation names its reviewer and date"))
+    if problems:
+        raise ContentError(problems)
+    return Translations(lang, loaded.file, model.review, strings, lines)
+
+
+def _flatten(loaded: Loaded, path: tuple, node: object, out: dict, lines: dict, problems: list) -> None:
+    for key, value in node.items():
+        child = path + (key,)
+        dotted = ".".join(str(p) for p in child[1:])
+        if isinstance(value, dict):
+            _flatten(loaded, child, value, out, lines, problems)
+        elif isinstance(value, str) and value.strip():
+            out[dotted] = value.strip()
+            lines[dotted] = loaded.line_of(child)
+        else:
+            problems.append(Problem(loaded.file, loaded.line_of(child), f"strings.{dotted}", "expected a text or a mapping of texts"))
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{names}`` a text uses."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+class MissingText(Exception):
+    """A template asked for a key the language does not have (reported with the template's line)."""
+
+
+_MD_SPECIAL = {"*": "&#42;", "_": "&#95;", "`": "&#96;", "[": "&#91;", "]": "&#93;", "\\": "&#92;", "|": "&#124;",
+               "{": "&#123;", "}": "&#125;"}
+_MD_RE = re.compile("[" + re.escape("".join(_MD_SPECIAL)) + "]")
+
+
+def escape_text(value: object) -> Markup:
+    """Escape a fact for Markdown and HTML alike: ``<script>`` shows as text, ``*`` stays a star."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        raise ValueError("a template printed None")
+    return Markup(_MD_RE.sub(lambda m: _MD_SPECIAL[m.group(0)], html.escape(str(value), quote=True)))
+
+
+class Localizer:
+    """What a template uses to speak the page's language."""
+
+    def __init__(self, translations: Translations, facts: Facts, project: Project):
+        self.lang = translations.lang
+        self.locale = Locale.parse(self.lang)
+        self.translations = translations
+        self.facts = facts
+        self.project = project
+        self.direction = self.locale.text_direction
+        self.params = self._fact_params()
+        self.params["overall_status"] = self.status(facts.trial.status.overall)
+
+    # -- texts -------------------------------------------------------------
+
+    def has(self, key: str) -> bool:
+        """Whether the language has a text for ``key``."""
+        return key in self.translations.strings
+
+    def t(self, key: str, **params: object) -> Markup:
+        """The text for ``key`` with placeholders filled (fact values escaped)."""
+        try:
+            text = self.translations.strings[key]
+        except KeyError:
+            raise MissingText(f"no text for {key!r} in {self.translations.file}") from None
+        values = {**self.params, **params}
+        missing = placeholders(text) - values.keys()
+        if missing:
+            raise MissingText(f"{self.translations.file}:{self.translations.lines[key]}: {key}: "
+                              f"unknown placeholder(s) {', '.join('{' + m + '}' for m in sorted(missing))}")
+        return Markup(text.format(**{k: escape_text(v) for k, v in values.items() if k in placeholders(text)}))
+
+    # -- CLDR formatting ---------------------------------------------------
+
+    def date(self, value: _dt.date) -> str:
+        """A date in the language's long form: 1 October 2025, 1. Oktober 2025."""
+        return format_date(value, "long", locale=self.locale)
+
+    def dated(self, fact: DatedFact) -> str:
+        """A registry date with (estimated) or (actual) in the language."""
+        return str(self.t(f"date_type.{fact.type}", date=self.date(fact.date)))
+
+    def month(self, text: str) -> str:
+        """A YYYY-MM month: September 2025."""
+        year, month = (int(p) for p in text.split("-"))
+        return format_date(_dt.date(year, month, 1), "LLLL y", locale=self.locale)
+
+    def number(self, value: float) -> str:
+        """A number with the language's decimal sign: 1.5, 1,5."""
+        return format_decimal(value, locale=self.locale)
+
+    def country(self, english_name: str) -> str:
+        """A country named in the registry's English, in the page's language."""
+        code = {v: k for k, v in Locale("en").territories.items()}[english_name]
+        return self.locale.territories[code]
+
+    def language_name(self, code: str) -> str:
+        """A language's name in that language itself (for the chooser)."""
+        return Locale.parse(code).get_display_name(code)
+
+    def status(self, code: str) -> Markup:
+        """A recruitment status in words."""
+        return self.t(f"status.{code}")
+
+    # -- the fact values every text may use --------------------------------
+
+    def _fact_params(self) -> dict[str, str]:
+        f, n = self.facts, self.number
+        t = f.trial
+        countries = {s.country for s in f.sites}
+        params = {
+            "nct_id": t.identifiers.nct_id,
+            "eu_ct_number": t.identifiers.eu_ct_number,
+            "short_name": t.identifiers.short_name,
+            "acronym": t.identifiers.acronym,
+            "registry_name": t.registry.name,
+            "age_min": n(t.eligibility.min_years),
+            "age_max": n(t.eligibility.max_years),
+            "enrollment": n(t.design.enrollment.count),
+            "cycle_length": n(f.schedule.cycle_length_days),
+            "ramp_up_days": n(f.schedule.venetoclax_ramp_up_days),
+            "n_sites": n(len(f.sites)),
+            "n_countries": n(len(countries)),
+            "n_sites_recruiting": n(sum(s.status == "RECRUITING" for s in f.sites)),
+            "n_sites_not_yet": n(sum(s.status == "NOT_YET_RECRUITING" for s in f.sites)),
+            "n_medicines": n(len(t.interventions)),
+            "n_inclusion": n(len(f.eligibility.inclusion)),
+            "n_exclusion": n(len(f.eligibility.exclusion)),
+            "last_update": self.date(t.registry.last_update_posted.date),
+            "start_date": self.date(t.status.start.date),
+            "completion_date": self.date(t.status.completion.date),
+        }
+        for band, ages in self.project.config.audiences.items():
+            key = band.replace("-", "_")
+            params[f"{key}_min_age"] = n(ages.min_age)
+            params[f"{key}_max_age"] = n(ages.max_age)
+        for criterion in f.eligibility.criteria:
+            for th in criterion.thresholds:
+                params[th.id] = n(th.value)
+        return params

@@ -1,0 +1,71 @@
+"""Shared fixtures: a private copy of the project's input, to read or to break on purpose."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hemismart_site.validate import Project, load_project
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class ContentTree:
+    """``site_config.yml`` and ``content/`` copied under ``root``."""
+
+    root: Path
+
+    def read(self, relpath: str) -> str:
+        return (self.root / relpath).read_text(encoding="utf-8")
+
+    def write(self, relpath: str, text: str) -> None:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def edit(self, relpath: str, old: str, new: str, count: int = 1) -> None:
+        """Replace ``old`` by ``new`` exactly; fail if ``old`` is not there (so no test tests nothing)."""
+        text = self.read(relpath)
+        found = text.count(old)
+        assert found >= count, f"{relpath}: {old!r} occurs {found} time(s), expected at least {count}"
+        self.write(relpath, text.replace(old, new, count))
+
+    def line(self, relpath: str, marker: str, nth: int | None = None) -> int:
+        """The 1-based number of the line containing ``marker``.
+
+        With ``nth`` None the marker must be on exactly one line; otherwise
+        ``nth`` indexes the matching lines (0 first, -1 last).
+        """
+        hits = [n for n, text in enumerate(self.read(relpath).splitlines(), start=1) if marker in text]
+        if nth is None:
+            assert len(hits) == 1, f"{relpath}: {marker!r} is on lines {hits}, expected exactly one"
+            return hits[0]
+        return hits[nth]
+
+
+def copy_inputs(dest: Path) -> ContentTree:
+    """Copy the repository's input into ``dest``; add ``{}`` translations for any language that has none."""
+    shutil.copy2(REPO / "site_config.yml", dest / "site_config.yml")
+    shutil.copytree(REPO / "content", dest / "content")
+    tree = ContentTree(dest)
+    for code in yaml.safe_load(tree.read("site_config.yml")).get("languages") or []:
+        if not (dest / "content" / "translations" / f"{code}.yml").exists():
+            tree.write(f"content/translations/{code}.yml", "{}\n")
+    return tree
+
+
+@pytest.fixture
+def content_tree(tmp_path: Path) -> ContentTree:
+    """A fresh copy of the input for one test to edit."""
+    return copy_inputs(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The unedited input, loaded and validated once for read-only tests."""
+    return load_project(copy_inputs(tmp_path_factory.mktemp("pristine")).root)
