@@ -87,7 +87,7 @@ def _flatten(loaded: Loaded, path: tuple, node: object, out: dict, lines: dict, 
         if isinstance(value, dict):
             _flatten(loaded, child, value, out, lines, problems)
         elif isinstance(value, str) and value.strip():
-            out[dotted] = value.strip()
+            out[dotted] = value.strip("\n")
             lines[dotted] = loaded.line_of(child)
         else:
             problems.append(Problem(loaded.file, loaded.line_of(child), f"strings.{dotted}", "expected a text or a mapping of texts"))

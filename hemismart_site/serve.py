@@ -1,0 +1,105 @@
+"""``hemismart-site serve``: a live preview of one language.
+
+The pages are rendered into ``.build/serve/docs/<lang>/`` and MkDocs'
+own development server serves them with live reload. A watcher on
+``content/`` and ``templates/`` re-renders when a file changes and
+rewrites only the pages whose Markdown changed, so MkDocs rebuilds and
+the browser reloads. A content error is printed and the last good
+preview stays up.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+
+from hemismart_site.build import WORK_DIR, write_language_config
+from hemismart_site.errors import BuildError, ContentError
+from hemismart_site.render import make_environment, render_language
+from hemismart_site.validate import CONTENT_DIR, load_project
+
+
+
+def render_into(root: Path, lang: str, docs: Path) -> list[str]:
+    """Render one language and sync ``docs`` with it; return the paths that changed."""
+    project = load_project(root)
+    pages = render_language(project, make_environment(root), lang)
+    changed = []
+    for rel, text in pages.items():
+        path = docs / rel
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+            changed.append(rel)
+    for path in sorted(docs.rglob("*.md")):
+        rel = path.relative_to(docs).as_posix()
+        if rel not in pages:
+            path.unlink()
+            changed.append(rel)
+    return changed
+
+
+class _Rerender:
+    """Re-render after a burst of file events (debounced), printing problems instead of stopping."""
+
+    def __init__(self, root: Path, lang: str, docs: Path, delay: float = 0.15):
+        self.root, self.lang, self.docs, self.delay = root, lang, docs, delay
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def watches(self, path: str) -> bool:
+        """Whether a changed path is input to the pages."""
+        rel = Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        return rel == "site_config.yml" or rel.split("/")[0] in (CONTENT_DIR, "templates") and "__pycache__" not in rel
+
+    def dispatch(self, event) -> None:  # watchdog's handler interface
+        if event.is_directory or not self.watches(str(event.src_path)):
+            return
+        with self._lock:
+            if self._timer:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.delay, self.run)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def run(self) -> None:
+        start = time.monotonic()
+        try:
+            changed = render_into(self.root, self.lang, self.docs)
+        except ContentError as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            print("Preview not updated: fix the problems above.", file=sys.stderr)
+            return
+        print(f"Re-rendered {len(changed)} page(s) in {time.monotonic() - start:.2f} s.", file=sys.stderr)
+
+
+def serve(root: Path, lang: str | None = None, dev_addr: str = "127.0.0.1:8000") -> None:
+    """Render, start the watcher and run MkDocs' live-reload server until interrupted."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from watchdog.observers import Observer
+
+    project = load_project(root)
+    lang = lang or project.config.source_language
+    if lang not in project.config.languages:
+        raise BuildError(f"{lang!r} is not a language in site_config.yml ({', '.join(project.config.languages)})")
+    work = root / WORK_DIR / "serve"
+    shutil.rmtree(work, ignore_errors=True)
+    docs = work / "docs" / lang
+    docs.mkdir(parents=True)
+    render_into(root, lang, docs)
+    config_file = write_language_config(project, lang, work, strict=False)
+    handler = _Rerender(root, lang, docs)
+    observer = Observer()
+    observer.schedule(handler, str(root / CONTENT_DIR), recursive=True)
+    observer.schedule(handler, str(root / "templates"), recursive=True)
+    observer.schedule(handler, str(root), recursive=False)  # site_config.yml
+    observer.start()
+    try:
+        mkdocs_serve(str(config_file), livereload=True, dev_addr=dev_addr)
+    finally:
+        observer.stop()
+        observer.join()
