@@ -66,9 +66,7 @@ def parse_yaml(text: str, name: str) -> Loaded:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise ContentError([Problem(name, line, "", f"not valid YAML: {exc.problem}")]) from None
+        raise ContentError([_syntax_problem(name, exc)]) from None
     finally:
         loader.dispose()
     if node is None:
@@ -79,6 +77,16 @@ def parse_yaml(text: str, name: str) -> Loaded:
     if problems:
         raise ContentError(problems)
     return Loaded(name, data, lines)
+
+
+def _syntax_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """Where the broken construct starts (an unclosed quote's line), and where YAML gave up."""
+    problem_line = exc.problem_mark.line + 1 if exc.problem_mark else None
+    if exc.context_mark is not None and exc.context_mark.line + 1 != problem_line:
+        line = exc.context_mark.line + 1
+        return Problem(name, line, "", f"not valid YAML: {exc.context}: {exc.problem} (on line {problem_line})")
+    context = f"{exc.context}: " if exc.context else ""
+    return Problem(name, problem_line, "", f"not valid YAML: {context}{exc.problem}")
 
 
 def _convert(node, path, loader, lines, problems, name):

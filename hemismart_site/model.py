@@ -24,8 +24,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     StrictBool,
-    StrictFloat,
     StrictInt,
     StrictStr,
 )
@@ -50,6 +50,13 @@ def _parse_date(value: object) -> object:
 def _parse_month(value: object) -> object:
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
         raise ValueError(f"{value!r} is not a month written YYYY-MM")
+    return value
+
+
+def _check_number(value: object) -> int | float:
+    """A YAML number (whole or decimal), kept as written; text and true/false are refused."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"expected a number, got {type(value).__name__} {value!r}")
     return value
 
 
@@ -84,7 +91,7 @@ Phone = Annotated[StrictStr, AfterValidator(_check_phone)]
 Slug = Annotated[StrictStr, AfterValidator(_check_slug)]
 Url = Annotated[StrictStr, AfterValidator(_check_url)]
 Text = Annotated[StrictStr, Field(min_length=1)]
-Number = StrictInt | StrictFloat
+Number = Annotated[float, PlainValidator(_check_number)]
 
 DateType = Literal["ACTUAL", "ESTIMATED"]
 OverallStatus = Literal[

@@ -14,6 +14,7 @@ is not one of …`` and the command line exits 1 with the whole list.
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -258,7 +259,7 @@ def rule_thresholds(project: Project) -> Iterator[Problem]:
                 if th.unit is not None and th.unit not in e.units:
                     yield _at(project, "eligibility.yml", path + ("unit",),
                               f"unknown unit {th.unit!r}; known: {', '.join(e.units)}")
-                if _number_text(th.value) not in text:
+                if not _states_number(text, th.value):
                     yield _at(project, "eligibility.yml", path + ("value",),
                               f"{th.value!r} does not appear in the text of {criterion.id}")
 
@@ -273,8 +274,9 @@ def _criterion_text(criterion) -> str:
     return " ".join(parts)
 
 
-def _number_text(value: float) -> str:
-    return str(value)
+def _states_number(text: str, value: float) -> bool:
+    """Whether ``text`` states ``value`` as a whole number (20 is not found in 2020, 1.5 not in 11.5)."""
+    return re.search(rf"(?<![\d.]){re.escape(str(value))}(?![\d]|\.\d)", text) is not None
 
 
 def rule_references(project: Project) -> Iterator[Problem]:
@@ -362,7 +364,7 @@ def rule_registry_quotes(project: Project) -> Iterator[Problem]:
             if row.registry_text not in arm:
                 yield _at(project, "schedule.yml", ("cycles", i, "rows", j, "registry_text"),
                           "not found in trial.yml arm.description")
-    corpus = _all_text(f)
+    corpus = _all_text([f.trial, f.eligibility, f.sites, f.schedule])
     for i, d in enumerate(f.discrepancies):
         for j, quote in enumerate(d.quotes):
             if quote not in corpus:
