@@ -483,7 +483,12 @@ class FamilySummaryItem(Strict):
     id: Slug
     """Its text in each language is the translation ``who.item.<id>``."""
     criteria: Annotated[list[Annotated[StrictStr, Field(pattern=r"^(IN|EX)\d{2}$")]], Field(min_length=1)]
-    """The criteria it summarises (each must exist)."""
+    """The criteria it summarises (each must exist; all inclusion or all exclusion)."""
+
+    @property
+    def kind(self) -> str:
+        """``inclusion`` when it summarises inclusion criteria, ``exclusion`` otherwise."""
+        return "inclusion" if self.criteria[0].startswith("IN") else "exclusion"
 
 
 class Eligibility(Strict):

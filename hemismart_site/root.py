@@ -16,8 +16,11 @@ ROOT_TEMPLATES = {
     "index.html": "root/index.html.j2",
     "404.html": "root/404.html.j2",
     "sitemap.xml": "root/sitemap.xml.j2",
-    "assets/root.css": "root/root.css.j2",
 }
+"""Root files rendered from a template."""
+
+ROOT_STATIC = {"assets/root.css": "root/root.css"}
+"""Root files copied as they are (from templates/)."""
 
 
 def render_root(project: Project, env: jinja2.Environment, languages: list[str]) -> dict[str, str]:
@@ -31,4 +34,7 @@ def render_root(project: Project, env: jinja2.Environment, languages: list[str])
         "languages": l10ns,
         "source": source,
     }
-    return {path: env.get_template(name).render(context) for path, name in ROOT_TEMPLATES.items()}
+    out = {path: env.get_template(name).render(context) for path, name in ROOT_TEMPLATES.items()}
+    for path, name in ROOT_STATIC.items():
+        out[path] = (project.root / "templates" / name).read_text(encoding="utf-8")
+    return out

@@ -291,6 +291,9 @@ def rule_references(project: Project) -> Iterator[Problem]:
         for j, ident in enumerate(item.criteria):
             if ident not in criteria:
                 yield _at(project, "eligibility.yml", ("family_summary", i, "criteria", j), f"unknown criterion {ident!r}")
+            elif ident[:2] != item.criteria[0][:2]:
+                yield _at(project, "eligibility.yml", ("family_summary", i, "criteria", j),
+                          f"{ident!r} mixes inclusion and exclusion criteria in one summary line")
     discrepancies = {d.id for d in f.discrepancies}
     slugs = {s.slug for s in f.sites}
     for i, cycle in enumerate(f.schedule.cycles):
