@@ -40,7 +40,7 @@ def numbers_in_template(path: Path, base: Path = ROOT) -> list[str]:
         else:
             text += "\n" * str(value).count("\n") + ("\x00" if kind not in ("whitespace",) else str(value))
         if kind in ("integer", "float"):
-            found.append(f"{path.relative_to(base)}:{line}: number literal {value!r}")
+            found.append(f"{path.relative_to(base)}:{line}: number literal {value}")
     visible = re.sub(r"<[^<>]*>", lambda m: "\n" * m.group(0).count("\n"), text)
     for number, line_text in enumerate(visible.splitlines(), start=1):
         if re.search(r"\d", line_text):
