@@ -42,7 +42,7 @@ class AgeBand(Strict):
 
 
 class SiteConfig(Strict):
-    """site_config.yml."""
+    """site_config.yml: the published languages, the public address and the audiences."""
 
     site_url: Annotated[Url, AfterValidator(_check_site_url)]
     """The public address of the site, ending with '/': used for hreflang, the sitemap and QR codes."""
