@@ -14,18 +14,22 @@ build leaves the previous good site in place.
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import logging
 import os
 import shutil
+import sys
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from hemismart_site.errors import BuildError
-from hemismart_site.localize import Localizer, load_translations
-from hemismart_site.pages import PAGES, Page
+from hemismart_site.config import language_direction
+from hemismart_site.errors import BuildError, ContentError
+from hemismart_site.localize import Localizer, load_translations, translation_problems
+from hemismart_site.pages import PAGES
 from hemismart_site.render import make_environment, render_language
 from hemismart_site.root import render_root
 from hemismart_site.validate import Project, load_project
@@ -54,6 +58,7 @@ def build_site(root: Path, *, strict: bool = False, site_dir: Path | None = None
     unknown = sorted(set(langs) - set(project.config.languages))
     if unknown:
         raise BuildError(f"not a configured language: {', '.join(unknown)} (site_config.yml languages)")
+    _check_translations(project, langs, strict)
     _set_reproducible_date(project)
     target = (site_dir or root / SITE_DIR).resolve()
     work_root = root / WORK_DIR
@@ -63,10 +68,11 @@ def build_site(root: Path, *, strict: bool = False, site_dir: Path | None = None
         env = make_environment(root)
         rendered = {lang: render_language(project, env, lang) for lang in langs}
         out = work / "site"
+        configs = []
         for lang in langs:
             write_tree(work / "docs" / lang, rendered[lang])
-            config_file = write_language_config(project, lang, work, strict)
-            run_mkdocs(config_file, strict)
+            configs.append(write_language_config(project, lang, work, strict))
+        run_all(configs, strict)
         write_tree(work / "root", render_root(project, env, langs))
         _copy_tree(work / "root", out)
         _swap(out, target)
@@ -74,6 +80,17 @@ def build_site(root: Path, *, strict: bool = False, site_dir: Path | None = None
         return BuildResult(target, langs, pages)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _check_translations(project: Project, langs: list[str], strict: bool) -> None:
+    """Missing, obsolete or mismatched translations: an error under --strict, a warning otherwise.
+
+    A text missing in a language still fails every build when a page needs it (no fallback)."""
+    problems = translation_problems(project.root, project.config.source_language, langs)
+    if problems and strict:
+        raise ContentError(problems)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
 
 
 def _set_reproducible_date(project: Project) -> None:
@@ -101,6 +118,28 @@ def nav_for(project: Project, lang: str) -> list:
     return nav
 
 
+def theme_extra(project: Project, l10n: Localizer) -> dict:
+    """What the theme overrides (templates/theme/) need: languages, switcher and 404 texts, footer."""
+    languages = [{"code": code, "name": l10n.language_name(code), "dir": language_direction(code)}
+                 for code in project.config.languages]
+
+    def plain(key: str) -> str:
+        return html.unescape(str(l10n.t(key)))
+
+    return {
+        "alternate": [{"name": lang["name"], "link": f"/{lang['code']}/", "lang": lang["code"]} for lang in languages],
+        "hs": {
+            "site_root": project.config.site_url,
+            "languages": languages,
+            "description": plain("root.description"),
+            "switcher": {"label": plain("switcher.label"), "other_languages": plain("switcher.other_languages")},
+            "not_found": {key: plain(f"not_found.{key}") for key in ("title", "text", "home", "chooser")},
+            "notice": f"{plain('notice.title')} {plain('notice.text')}",
+            "footer": f"{plain('footer.identifiers')} {plain('footer.not_advice')}",
+        },
+    }
+
+
 def language_config(project: Project, lang: str, work: Path, strict: bool) -> dict:
     """The MkDocs settings of one language; everything else comes from mkdocs.yml."""
     l10n = Localizer(load_translations(project.root, lang), project.facts, project)
@@ -116,6 +155,7 @@ def language_config(project: Project, lang: str, work: Path, strict: bool) -> di
         "plugins": {"search": {"lang": _search_languages(lang)}},
         "nav": nav_for(project, lang),
         "not_in_nav": "/sites/",
+        "extra": theme_extra(project, l10n),
     }
 
 
@@ -173,6 +213,18 @@ def run_mkdocs(config_file: Path, strict: bool) -> list[str]:
     return handler.messages
 
 
+def run_all(configs: list[Path], strict: bool) -> None:
+    """Build the languages, in parallel on every core when there are several."""
+    workers = min(len(configs), os.cpu_count() or 1)
+    if workers <= 1:
+        for config_file in configs:
+            run_mkdocs(config_file, strict)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(run_mkdocs, config_file, strict) for config_file in configs]:
+            future.result()
+
+
 def _copy_tree(src: Path, dst: Path) -> None:
     for path in sorted(src.rglob("*")):
         if path.is_file():
@@ -191,5 +243,3 @@ def _swap(new: Path, target: Path) -> None:
     if old.exists():
         shutil.rmtree(old)
 
-
-__all__ = ["BuildResult", "build_site", "language_config", "nav_for", "run_mkdocs", "Page"]

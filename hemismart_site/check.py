@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from hemismart_site.errors import ContentError
+from hemismart_site.localize import translation_problems
+from hemismart_site.readability import score_language
 from hemismart_site.render import make_environment, render_language
 from hemismart_site.root import render_root
 from hemismart_site.validate import load_project
@@ -14,17 +16,23 @@ def check_content(root: Path) -> str:
     """A one-line summary if all is well; ContentError listing every problem otherwise."""
     project = load_project(root)
     env = make_environment(root)
-    problems = []
+    config = project.config
+    problems = translation_problems(root, config.source_language, config.languages)
     pages = 0
-    for lang in project.config.languages:
+    scores = []
+    for lang in config.languages:
         try:
-            pages += len(render_language(project, env, lang))
+            rendered = render_language(project, env, lang)
         except ContentError as exc:
             problems.extend(exc.problems)
+            continue
+        pages += len(rendered)
+        scores += score_language(lang, rendered, config.readability.get(lang))
     if problems:
         raise ContentError(problems)
-    render_root(project, env, project.config.languages)
+    render_root(project, env, config.languages)
     f = project.facts
-    return (f"OK: {len(f.sites)} sites, {len(f.eligibility.inclusion)} inclusion and {len(f.eligibility.exclusion)} "
-            f"exclusion criteria, {len(f.discrepancies)} recorded discrepancies; {pages} pages in "
-            f"{len(project.config.languages)} language(s) render without errors.")
+    summary = (f"OK: {len(f.sites)} sites, {len(f.eligibility.inclusion)} inclusion and {len(f.eligibility.exclusion)} "
+               f"exclusion criteria, {len(f.discrepancies)} recorded discrepancies; {pages} pages in "
+               f"{len(config.languages)} language(s) render without errors.")
+    return "\n".join([summary, "", "Readability of the family pages (a report, not a gate):", *map(str, scores)])

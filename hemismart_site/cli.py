@@ -73,6 +73,19 @@ def _parser() -> argparse.ArgumentParser:
                                             "and render every page in memory. Writes nothing.", epilog=EPILOG)
     _root_option(check)
     check.set_defaults(run=_check)
+
+    translations = commands.add_parser("translations", help="translation status for translators",
+                                       description="What each language's translator has to look at.", epilog=EPILOG)
+    translations.set_defaults(run=lambda _args: (translations.print_help(), 2)[1])
+    actions = translations.add_subparsers(title="actions", metavar="ACTION")
+    status = actions.add_parser("status", help="per language: review status, missing, obsolete or mismatched keys, "
+                                                "and English texts changed since the review date",
+                                description="For every language (or those named): its review status, keys missing "
+                                            "or no longer in English, placeholders that differ, and for a reviewed "
+                                            "language the English texts changed after its review date (from git).")
+    _root_option(status)
+    status.add_argument("languages", nargs="*", metavar="LANG", help="languages to report (default: all but the source)")
+    status.set_defaults(run=_translations_status)
     return parser
 
 
@@ -96,6 +109,13 @@ def _check(args: argparse.Namespace) -> int:
 
     report = check_content(args.root)
     print(report)
+    return 0
+
+
+def _translations_status(args: argparse.Namespace) -> int:
+    from hemismart_site.translations import status_report
+
+    print(status_report(args.root, args.languages or None))
     return 0
 
 

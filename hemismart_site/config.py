@@ -7,10 +7,10 @@ see :class:`SiteConfig` for what each key means.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from babel import Locale, UnknownLocaleError
-from pydantic import AfterValidator, Field, StrictInt, StrictStr
+from pydantic import AfterValidator, Field, StrictFloat, StrictInt, StrictStr
 
 from hemismart_site.model import Strict, Url
 
@@ -52,6 +52,9 @@ class SiteConfig(Strict):
     """Published languages, in the order of the language chooser. Each needs content/translations/<code>.yml."""
     audiences: dict[StrictStr, AgeBand]
     """Age bands of the pages for young readers (``young-people``, ``children``)."""
+    readability: dict[LanguageCode, dict[Literal["families", "young-people", "children"], StrictInt | StrictFloat]] = {}
+    """Readability targets per language and audience, in that language's formula (see hemismart_site/readability.py):
+    a minimum for Flesch-type scores and Gulpease, a maximum for LIX."""
 
 
 def language_direction(code: str) -> str:

@@ -174,7 +174,8 @@ class Localizer:
 
     def language_name(self, code: str) -> str:
         """A language's name in that language itself (for the chooser)."""
-        return Locale.parse(code).get_display_name(code)
+        name = Locale.parse(code).get_display_name(code)
+        return name[:1].upper() + name[1:]
 
     def status(self, code: str) -> Markup:
         """A recruitment status in words."""
@@ -216,3 +217,34 @@ class Localizer:
             for th in criterion.thresholds:
                 params[th.id] = n(th.value)
         return params
+
+
+def compare_with_source(source: Translations, other: Translations) -> list[Problem]:
+    """Keys missing from ``other``, keys English no longer has, and placeholders that differ."""
+    problems = []
+    top = other.lines.get(next(iter(other.lines), ""), 1) if other.lines else 1
+    for key in sorted(source.strings.keys() - other.strings.keys()):
+        problems.append(Problem(other.file, top, f"strings.{key}",
+                                f"missing translation (English: {source.strings[key][:60]!r})"))
+    for key in sorted(other.strings.keys() - source.strings.keys()):
+        problems.append(Problem(other.file, other.lines[key], f"strings.{key}", "no longer in English: remove it"))
+    for key in sorted(source.strings.keys() & other.strings.keys()):
+        want, have = placeholders(source.strings[key]), placeholders(other.strings[key])
+        if want != have:
+            problems.append(Problem(other.file, other.lines[key], f"strings.{key}",
+                                    f"placeholders {_braces(have)} differ from English {_braces(want)}"))
+    return problems
+
+
+def _braces(names: set[str]) -> str:
+    return ", ".join("{" + n + "}" for n in sorted(names)) or "none"
+
+
+def translation_problems(root: Path, source_language: str, languages: list[str]) -> list[Problem]:
+    """:func:`compare_with_source` for every language but the source."""
+    source = load_translations(root, source_language)
+    problems = []
+    for lang in languages:
+        if lang != source_language:
+            problems += compare_with_source(source, load_translations(root, lang))
+    return problems

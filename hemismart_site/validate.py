@@ -437,6 +437,12 @@ def rule_languages(project: Project) -> Iterator[Problem]:
             yield _at(project, "site_config.yml", ("languages", i), f"no translations file content/translations/{code}.yml")
     if config.source_language not in config.languages:
         yield _at(project, "site_config.yml", ("source_language",), f"{config.source_language!r} is not in languages")
+    from hemismart_site.readability import FORMULAS
+
+    for code in config.readability:
+        if code not in FORMULAS:
+            yield _at(project, "site_config.yml", ("readability", code),
+                      f"no readability formula for {code!r} (formulas exist for {', '.join(FORMULAS)})")
     for name, band in config.audiences.items():
         if band.min_age > band.max_age:
             yield _at(project, "site_config.yml", ("audiences", name, "min_age"), "is above max_age")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import yaml
 
+from hemismart_site.localize import Localizer, load_translations
 from hemismart_site.validate import Project, load_project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,10 +61,65 @@ def copy_inputs(dest: Path) -> ContentTree:
     return tree
 
 
+def copy_site_inputs(dest: Path) -> ContentTree:
+    """Everything a build reads: :func:`copy_inputs` plus ``templates/`` and ``mkdocs.yml``."""
+    tree = copy_inputs(dest)
+    shutil.copytree(REPO / "templates", dest / "templates", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    return tree
+
+
 @pytest.fixture
 def content_tree(tmp_path: Path) -> ContentTree:
     """A fresh copy of the input for one test to edit."""
     return copy_inputs(tmp_path)
+
+
+@pytest.fixture
+def site_tree(tmp_path: Path) -> ContentTree:
+    """A fresh copy of everything a build reads (content, config, templates, mkdocs.yml) for one test to edit."""
+    return copy_site_inputs(tmp_path / "project")
+
+
+@dataclass
+class BuiltSite:
+    """One build of a pristine copy of the input, and the facts it was built from."""
+
+    tree: ContentTree
+    """The copied input (the build's ``--root``)."""
+    site: Path
+    """The built site (``site_dir``)."""
+    project: Project
+    """The copied input, loaded: expected values come from here, never from the repository."""
+    _l10n: dict = field(default_factory=dict)
+
+    def l10n(self, lang: str) -> Localizer:
+        """The site's own Localizer for ``lang``, over the copied input."""
+        if lang not in self._l10n:
+            root = self.tree.root
+            self._l10n[lang] = Localizer(load_translations(root, lang), self.project.facts, self.project)
+        return self._l10n[lang]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The site built once per session (in-process, ``strict=True``) from a private copy of the input.
+
+    ``build_site`` pins SOURCE_DATE_EPOCH in ``os.environ`` when it is unset; the variable is put
+    back as it was, so subprocess builds of other tests are not affected.
+    """
+    from hemismart_site.build import build_site
+
+    tree = copy_site_inputs(tmp_path_factory.mktemp("built-input"))
+    site = tmp_path_factory.mktemp("built-output") / "site"
+    saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
+    try:
+        build_site(tree.root, strict=True, site_dir=site)
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+        if saved is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    return BuiltSite(tree, site, load_project(tree.root))
 
 
 @pytest.fixture(scope="session")
