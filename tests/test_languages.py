@@ -1,0 +1,216 @@
+"""Every language, every page: lang and dir, the switcher, hreflang, search, no stray English, same facts."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel import Locale
+
+from hemismart_site.build import build_site
+from hemismart_site.localize import load_translations
+from hemismart_site.pages import all_pages
+from hemismart_site.validate import load_project
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = load_project(ROOT)
+CONFIG = PROJECT.config
+LANGS = CONFIG.languages
+SOURCE = CONFIG.source_language
+PAGES = all_pages(PROJECT.facts)
+SITE_ROOT = CONFIG.site_url
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The whole site, built once from a copy of the project input."""
+    root = tmp_path_factory.mktemp("project")
+    for name in ("content", "templates", "site_config.yml", "mkdocs.yml"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
+    return build_site(root, strict=True, site_dir=root / "site").site_dir
+
+
+class Page(HTMLParser):
+    """The parts of a built page these tests look at."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.html_lang = self.body_dir = None
+        self.alternates: dict[str, str] = {}
+        self.menu_links: list[dict] = []
+        self.nav_links: list[dict] = []
+        self.texts: list[tuple[str, str]] = []  # (effective lang, text)
+        self._stack: list[tuple[str, str | None, bool]] = []
+        self._in_script = False
+        self.feed(html)
+
+    def _lang(self) -> str:
+        for _, lang, _ in reversed(self._stack):
+            if lang:
+                return lang
+        return self.html_lang or ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.html_lang = a.get("lang")
+        if tag == "body":
+            self.body_dir = a.get("dir")
+        if tag == "link" and a.get("rel") == "alternate" and "hreflang" in a:
+            self.alternates[a["hreflang"]] = a["href"]
+        if tag == "a" and "md-select__link" in (a.get("class") or ""):
+            self.menu_links.append(a)
+        if tag == "a" and any(cls == "hs-languages" for _, _, cls in self._stack):
+            self.nav_links.append(a)
+        if tag in ("script", "style"):
+            self._in_script = True
+        if tag not in self.VOID:
+            marker = "hs-languages" if "hs-languages" in (a.get("class") or "") else False
+            self._stack.append((tag, a.get("lang"), marker))
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._in_script = False
+        for i in range(len(self._stack) - 1, -1, -1):
+            if self._stack[i][0] == tag:
+                del self._stack[i:]
+                break
+
+    def handle_data(self, data):
+        if not self._in_script and data.strip():
+            self.texts.append((self._lang(), data))
+
+    def text(self, lang: str | None = None) -> str:
+        return " ".join(t for l, t in self.texts if lang is None or l == lang)
+
+
+def html_of(site: Path, lang: str, url: str) -> Page:
+    return Page((site / lang / url / "index.html").read_text(encoding="utf-8"))
+
+
+PAGE_IDS = [(lang, page.url) for lang in LANGS for page in PAGES]
+
+
+@pytest.mark.parametrize("lang,url", PAGE_IDS, ids=[f"{l}/{u}" for l, u in PAGE_IDS])
+def test_lang_dir_switcher_and_hreflang(site, lang, url):
+    page = html_of(site, lang, url)
+    assert page.html_lang == lang
+    assert page.body_dir == Locale.parse(lang).text_direction
+    expected = {code: f"{SITE_ROOT}{code}/{url}" for code in LANGS}
+    expected["x-default"] = SITE_ROOT
+    assert page.alternates == expected
+    if len(LANGS) > 1:
+        menu = {a["hreflang"]: a["href"] for a in page.menu_links}
+        assert set(menu) == set(LANGS)
+        for code, href in menu.items():
+            target = (site / lang / url / href).resolve()
+            assert target == (site / code / url).resolve(), (code, href)
+            assert (target / "index.html").is_file()
+        assert {a["lang"] for a in page.menu_links} == set(LANGS)
+        assert {a["hreflang"] for a in page.nav_links} == set(LANGS) - {lang}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_index_per_language(site, lang):
+    index = json.loads((site / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == [{"nb": "no"}.get(lang, lang)]
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert {p.url for p in PAGES} <= locations | {""}
+    # Only this language's pages: the titles are this language's.
+    titles = {doc["title"] for doc in index["docs"] if doc["location"] == "families/"}
+    tr = load_translations(ROOT, lang)
+    assert any(tr.strings["families.title"].split("{")[0].strip()[:10] in t for t in titles) or titles
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_404_per_language(site, lang):
+    page = Page((site / lang / "404.html").read_text(encoding="utf-8"))
+    tr = load_translations(ROOT, lang)
+    assert page.html_lang == lang
+    assert tr.strings["not_found.title"] in page.text()
+    assert "404 - Not found" not in page.text() or lang == "en"
+
+
+def test_root_404_and_chooser(site):
+    chooser = Page((site / "index.html").read_text(encoding="utf-8"))
+    not_found = Page((site / "404.html").read_text(encoding="utf-8"))
+    assert chooser.html_lang == SOURCE and not_found.html_lang == SOURCE
+    for lang in LANGS:
+        assert f'href="{lang}/"' in (site / "index.html").read_text(encoding="utf-8")
+        assert f'href="{SITE_ROOT}{lang}/"' in (site / "404.html").read_text(encoding="utf-8")
+    langs_marked = {l for l, _ in chooser.texts}
+    assert set(LANGS) <= langs_marked
+
+
+def test_sitemaps_carry_hreflang(site):
+    index = (site / "sitemap.xml").read_text(encoding="utf-8")
+    for lang in LANGS:
+        assert f"<loc>{SITE_ROOT}{lang}/sitemap.xml</loc>" in index
+        sitemap = (site / lang / "sitemap.xml").read_text(encoding="utf-8")
+        for page in PAGES:
+            assert f"<loc>{SITE_ROOT}{lang}/{page.url}</loc>" in sitemap
+        for code in LANGS:
+            assert f'hreflang="{code}" href="{SITE_ROOT}{code}/families/"' in sitemap
+        assert f'hreflang="x-default" href="{SITE_ROOT}"' in sitemap
+
+
+def english_phrases() -> set[str]:
+    """Runs of four or more words from the English texts, without placeholders or Markdown."""
+    phrases = set()
+    for text in load_translations(ROOT, SOURCE).strings.values():
+        plain = re.sub(r"\[([^\]]*)\]\([^)]*\)|\*\*|[\"“”]", r"\1", text)
+        for chunk in re.split(r"\{[^}]*\}|[.:;!?()]", plain):
+            words = chunk.split()
+            if len(words) >= 4:
+                phrases.add(" ".join(words).lower())
+    return phrases
+
+
+ENGLISH = english_phrases()
+OTHER_PAGE_IDS = [(l, u) for l, u in PAGE_IDS if l != SOURCE]
+
+
+@pytest.mark.parametrize("lang,url", OTHER_PAGE_IDS, ids=[f"{l}/{u}" for l, u in OTHER_PAGE_IDS])
+def test_no_english_outside_marked_parts(site, lang, url):
+    page = html_of(site, lang, url)
+    unmarked = " ".join(page.text(lang).split()).lower()
+    leaks = sorted(p for p in ENGLISH if p in unmarked)
+    assert leaks == []
+
+
+@pytest.mark.parametrize("lang,url", PAGE_IDS, ids=[f"{l}/{u}" for l, u in PAGE_IDS])
+def test_no_placeholder_or_key_leftovers(site, lang, url):
+    text = html_of(site, lang, url).text()
+    assert not re.search(r"\{[a-z_]+\}", text)
+    assert not re.search(r"\b(families|investigators|glossary|schedule|status)\.[a-z_-]+\.[a-z_]+", text)
+
+
+@pytest.mark.parametrize("lang,url", OTHER_PAGE_IDS, ids=[f"{l}/{u}" for l, u in OTHER_PAGE_IDS])
+def test_same_facts_in_every_language(site, lang, url):
+    """The numbers on a page (days, dates, counts, thresholds) are the same in every language."""
+    def numbers(code: str) -> list[str]:
+        return sorted(re.findall(r"\d+", html_of(site, code, url).text()))
+
+    assert numbers(lang) == numbers(SOURCE)
+
+
+@pytest.mark.parametrize("lang", [l for l in LANGS if l != SOURCE])
+def test_draft_languages_say_so(site, lang):
+    tr = load_translations(ROOT, lang)
+    page = (site / lang / "families" / "index.html").read_text(encoding="utf-8")
+    if tr.review.status == "draft":
+        assert 'class="hs-draft"' in page
+        assert f'href="../../{SOURCE}/families/"' in page
+    else:
+        assert 'class="hs-draft"' not in page
+
+
+def test_source_language_has_no_draft_note(site):
+    assert 'class="hs-draft"' not in (site / SOURCE / "families" / "index.html").read_text(encoding="utf-8")
