@@ -111,7 +111,7 @@ def nav_for(project: Project, lang: str) -> list:
         if page.section is None:
             nav.append(entry)
         elif page.section not in sections:
-            sections[page.section] = [page.src]
+            sections[page.section] = [entry]
             nav.append({str(l10n.t(f"{page.section}.nav")): sections[page.section]})
         else:
             sections[page.section].append(entry)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,23 +101,19 @@ class BuiltSite:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """The site built once per session (in-process, ``strict=True``) from a private copy of the input.
+def copy_site():
+    """:func:`copy_site_inputs`, for fixtures wider than one test (``site_tree`` is per test)."""
+    return copy_site_inputs
 
-    ``build_site`` pins SOURCE_DATE_EPOCH in ``os.environ`` when it is unset; the variable is put
-    back as it was, so subprocess builds of other tests are not affected.
-    """
-    from hemismart_site.build import build_site
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The site built once per session (in-process, ``strict=True``) from a private copy of the input."""
+    from sitebuild import build_in_process
 
     tree = copy_site_inputs(tmp_path_factory.mktemp("built-input"))
     site = tmp_path_factory.mktemp("built-output") / "site"
-    saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
-    try:
-        build_site(tree.root, strict=True, site_dir=site)
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
-        if saved is not None:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
+    build_in_process(tree.root, site)
     return BuiltSite(tree, site, load_project(tree.root))
 
 
