@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check serve golden clean
+.PHONY: site test check serve golden clean system
 
 ## make site: build the whole site into site/ (strict: any broken link or anchor fails the build)
-site: $(STAMP)
+site: $(STAMP) system
 	$(BIN)/hemismart-site build --strict
 
 ## make test: run the whole test suite
-test: $(STAMP)
+test: $(STAMP) system
 	$(BIN)/python -m pytest
 
 ## make check: validate content/ and the translations, write nothing
@@ -25,6 +25,10 @@ serve: $(STAMP)
 ## make golden: refresh tests/golden/ after an intended change (then review the diff)
 golden: $(STAMP)
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py -q
+
+## make system: Debian packages the build and tests need (Chromium, fonts, poppler), if missing
+system:
+	scripts/system-packages.sh
 
 clean:
 	rm -rf site .build

@@ -51,8 +51,10 @@ class BuildResult:
 
 
 def build_site(root: Path, *, strict: bool = False, site_dir: Path | None = None,
-               languages: list[str] | None = None) -> BuildResult:
-    """Validate, render and build every language; replace ``site_dir`` only on success."""
+               languages: list[str] | None = None, pdf: bool = True) -> BuildResult:
+    """Validate, render and build every language; replace ``site_dir`` only on success.
+
+    With ``pdf`` (the default) Chromium prints each language's calendar PDF into the site."""
     project = load_project(root)
     langs = languages or project.config.languages
     unknown = sorted(set(langs) - set(project.config.languages))
@@ -73,6 +75,10 @@ def build_site(root: Path, *, strict: bool = False, site_dir: Path | None = None
             write_tree(work / "docs" / lang, rendered[lang])
             configs.append(write_language_config(project, lang, work, strict))
         run_all(configs, strict)
+        if pdf:
+            from hemismart_site.pdf import print_schedules
+
+            print_schedules(out, project.facts, langs)
         write_tree(work / "root", render_root(project, env, langs))
         _copy_tree(work / "root", out)
         _swap(out, target)

@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     _root_option(build)
     build.add_argument("--strict", action="store_true", help="treat MkDocs warnings (broken links or anchors) as errors")
     build.add_argument("--site-dir", type=Path, default=None, help="where to put the site (default: site/ under --root)")
+    build.add_argument("--no-pdf", dest="pdf", action="store_false",
+                       help="skip printing the calendar PDFs with Chromium (their links then lead nowhere)")
     build.add_argument("--lang", action="append", dest="languages", metavar="CODE",
                        help="build only this language (repeatable; default: every language in site_config.yml)")
     build.set_defaults(run=_build)
@@ -73,6 +75,19 @@ def _parser() -> argparse.ArgumentParser:
                                             "and render every page in memory. Writes nothing.", epilog=EPILOG)
     _root_option(check)
     check.set_defaults(run=_check)
+
+    calendar = commands.add_parser("calendar", help="write a personal treatment calendar (.ics) from a start date",
+                                   description="Write an iCalendar file with one all-day event per treatment day, "
+                                               "naming that day's medicines, for cycles 1 to N, starting on the "
+                                               "first day of cycle 1. The same events as the schedule page makes "
+                                               "in the browser.", epilog=EPILOG)
+    _root_option(calendar)
+    calendar.add_argument("--start", required=True, type=_iso_date, metavar="YYYY-MM-DD", help="the first day of cycle 1")
+    calendar.add_argument("--cycles", type=int, default=None, metavar="N",
+                          help="how many cycles in all, cycle 1 included (default: calendar.default_cycles in site_config.yml)")
+    calendar.add_argument("--lang", default=None, metavar="CODE", help="language of the event titles (default: the source language)")
+    calendar.add_argument("-o", "--output", type=Path, default=None, metavar="FILE", help="where to write the .ics (default: standard output)")
+    calendar.set_defaults(run=_calendar)
 
     translations = commands.add_parser("translations", help="translation status for translators",
                                        description="What each language's translator has to look at.", epilog=EPILOG)
@@ -97,7 +112,7 @@ def _build(args: argparse.Namespace) -> int:
     from hemismart_site.build import build_site
 
     start = time.monotonic()
-    result = build_site(args.root, strict=args.strict, site_dir=args.site_dir, languages=args.languages)
+    result = build_site(args.root, strict=args.strict, site_dir=args.site_dir, languages=args.languages, pdf=args.pdf)
     seconds = time.monotonic() - start
     print(f"Built {result.pages} HTML pages in {len(result.languages)} language(s) "
           f"({', '.join(result.languages)}) into {result.site_dir} in {seconds:.1f} s.")
@@ -109,6 +124,38 @@ def _check(args: argparse.Namespace) -> int:
 
     report = check_content(args.root)
     print(report)
+    return 0
+
+
+def _iso_date(text: str):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def _calendar(args: argparse.Namespace) -> int:
+    from hemismart_site.calendar import to_ics, treatment_days
+    from hemismart_site.localize import Localizer, load_translations
+    from hemismart_site.validate import load_project
+
+    project = load_project(args.root)
+    config = project.config
+    lang = args.lang or config.source_language
+    if lang not in config.languages:
+        raise BuildError(f"{lang!r} is not a language in site_config.yml ({', '.join(config.languages)})")
+    cycles = args.cycles if args.cycles is not None else config.calendar.default_cycles
+    if not config.calendar.min_cycles <= cycles <= config.calendar.max_cycles:
+        raise BuildError(f"--cycles must be from {config.calendar.min_cycles} to {config.calendar.max_cycles}")
+    l10n = Localizer(load_translations(args.root, lang), project.facts, project)
+    data = to_ics(l10n, treatment_days(project.facts, args.start, cycles), args.start)
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        args.output.write_bytes(data)
+        print(f"Wrote {args.output} ({cycles} cycle(s) from {args.start.isoformat()}, {lang}).", file=sys.stderr)
     return 0
 
 

@@ -41,6 +41,17 @@ class AgeBand(Strict):
     """Oldest reader, in years."""
 
 
+class CalendarSettings(Strict):
+    """The personal calendar form on the schedule page."""
+
+    default_cycles: Annotated[StrictInt, Field(ge=1)]
+    """How many cycles the form offers at first (cycle 1 and the cycles after it)."""
+    min_cycles: Annotated[StrictInt, Field(ge=1)]
+    """The fewest cycles a family can ask for."""
+    max_cycles: Annotated[StrictInt, Field(ge=1)]
+    """The most cycles a family can ask for."""
+
+
 class SiteConfig(Strict):
     """site_config.yml: the published languages, the public address and the audiences."""
 
@@ -52,6 +63,8 @@ class SiteConfig(Strict):
     """Published languages, in the order of the language chooser. Each needs content/translations/<code>.yml."""
     audiences: dict[StrictStr, AgeBand]
     """Age bands of the pages for young readers (``young-people``, ``children``)."""
+    calendar: CalendarSettings
+    """Settings of the personal calendar (schedule page) and of ``hemismart-site calendar``."""
     readability: dict[LanguageCode, dict[Literal["families", "young-people", "children"], StrictInt | StrictFloat]] = {}
     """Readability targets per language and audience, in that language's formula (see hemismart_site/readability.py):
     a minimum for Flesch-type scores and Gulpease, a maximum for LIX."""

@@ -86,6 +86,32 @@ class PageContext:
         depth = self.page.url.count("/")
         return "../" * (depth + 1) + f"{self.l10n.project.config.source_language}/{self.page.url}"
 
+    def page_url(self) -> str:
+        """This page's full public address (for the QR code on printed pages)."""
+        return f"{self.l10n.project.config.site_url}{self.lang}/{self.page.url}"
+
+    def qr_svg(self, url: str, label: str) -> Markup:
+        """A QR code for ``url`` as inline SVG, with ``label`` as its accessible name."""
+        import segno
+
+        svg = segno.make(url, error="m").svg_inline(scale=2, border=2, title=str(label), svgclass="hs-qr")
+        return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+
+    def calendar_json(self) -> Markup:
+        """The schedule and texts for calendar.js, as JSON safe inside a <script> element."""
+        import json
+
+        from hemismart_site.calendar import browser_data
+
+        data = json.dumps(browser_data(self.l10n), ensure_ascii=False, sort_keys=True)
+        return Markup(data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+    def pdf_href(self) -> str:
+        """A relative URL to this language's printable calendar (PDF)."""
+        from hemismart_site.calendar import pdf_name
+
+        return "../" * self.page.url.count("/") + f"files/{pdf_name(self.facts, self.lang)}"
+
     def href(self, page_id: str, anchor: str | None = None) -> str:
         """A relative URL to another page, for links written in raw HTML."""
         return self.page.href_to(self.pages[page_id], anchor)
@@ -120,6 +146,8 @@ class PageContext:
         """The names a template sees."""
         names = {f: getattr(self, f) for f in self.__dataclass_fields__}
         names.update(trial=self.facts.trial, lang=self.lang, dir=self.dir, t=self.t, link=self.link, href=self.href, source_href=self.source_href,
+                     page_url=self.page_url, qr_svg=self.qr_svg, calendar_json=self.calendar_json, pdf_href=self.pdf_href,
+                     config=self.l10n.project.config,
                      term=self.term, code=self.code, medicine=self.medicine, sites_by_country=self.sites_by_country,
                      day_ranges=self.day_ranges)
         return names

@@ -62,6 +62,7 @@ def copy_inputs(dest: Path) -> ContentTree:
 
 def copy_site_inputs(dest: Path) -> ContentTree:
     """Everything a build reads: :func:`copy_inputs` plus ``templates/`` and ``mkdocs.yml``."""
+    dest.mkdir(parents=True, exist_ok=True)
     tree = copy_inputs(dest)
     shutil.copytree(REPO / "templates", dest / "templates", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")

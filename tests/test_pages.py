@@ -235,36 +235,50 @@ class HospitalBlock:
     details: Element
 
 
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
 def hospital_blocks(site) -> dict[str, HospitalBlock]:
-    """The hospitals page as ``{slug: block}``, each block found by its link to the hospital's own page."""
+    """The hospitals page as ``{slug: block}``.
+
+    A hospital is a heading followed by a list that links to the hospital's own page; its
+    country is the nearest heading of a higher level before it (whatever the levels are).
+    """
     blocks: dict[str, HospitalBlock] = {}
-    country = None
+    above: dict[int, str] = {}
     sites_prefix = f"/{LANG}/sites/"
     for el in article(site, "families/hospitals").elements:
-        if el.tag == "h2":
-            country = el.text
-        elif el.tag == "h3":
-            details = next(el.next_elements())
-            assert details.tag == "ul", f"{el.text}: no list after the heading"
-            own = [resolve(site, "families/hospitals", a.get("href", "")) for a in links(details)]
-            slugs = [p[len(sites_prefix):].strip("/") for p in own if p.startswith(sites_prefix)]
-            assert len(slugs) == 1, f"{el.text}: expected one link to a hospital page, found {own}"
-            assert slugs[0] not in blocks, f"{slugs[0]} is listed twice"
-            blocks[slugs[0]] = HospitalBlock(country, el.text, details)
+        if el.tag not in HEADINGS:
+            continue
+        level = int(el.tag[1])
+        above = {lvl: text for lvl, text in above.items() if lvl < level}
+        above[level] = el.text
+        details = next(el.next_elements(), None)
+        if details is None or details.tag != "ul":
+            continue
+        own = [resolve(site, "families/hospitals", a.get("href", "")) for a in links(details)]
+        slugs = [p[len(sites_prefix):].strip("/") for p in own if p.startswith(sites_prefix)]
+        if not slugs:
+            continue
+        assert len(slugs) == 1, f"{el.text}: expected one link to a hospital page, found {own}"
+        assert slugs[0] not in blocks, f"{slugs[0]} is listed twice"
+        country = above.get(max((lvl for lvl in above if lvl < level), default=0))
+        blocks[slugs[0]] = HospitalBlock(country, el.text, details)
     return blocks
 
 
 def test_hospitals_page_lists_every_site_once(site, facts):
     assert sorted(hospital_blocks(site)) == sorted(s.slug for s in facts.sites)
-    assert len(headings(article(site, "families/hospitals"), "h3")) == len(facts.sites)
 
 
 def test_hospitals_page_countries_are_headings_in_alphabetical_order(site, facts):
-    countries = [h.text for h in headings(article(site, "families/hospitals"), "h2")]
-    expected = {country_name(s.country, LANG) for s in facts.sites}
-    assert sorted(countries) == sorted(expected), "each country once"
+    blocks = hospital_blocks(site).values()
+    countries = list(dict.fromkeys(b.country for b in blocks))
+    assert sorted(countries) == sorted({country_name(s.country, LANG) for s in facts.sites})
     key = lambda name: unicodedata.normalize("NFKD", name).casefold()  # noqa: E731
     assert countries == sorted(countries, key=key)
+    shown = [h.text for h in article(site, "families/hospitals").find_all(where=lambda e: e.tag in HEADINGS)]
+    assert all(shown.count(c) == 1 for c in countries), "each country is one heading"
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -399,6 +413,15 @@ class GridRow:
     cells: list[Element]
 
 
+def grid_tables(content: Element) -> list[Element]:
+    """The wide calendar tables, one per cycle (not the week-by-week tables for phones)."""
+    return [tb for tb in content.find_all("table", cls="hs-grid") if "hs-week" not in tb.classes]
+
+
+def week_tables(content: Element) -> list[Element]:
+    return content.find_all("table", cls="hs-week")
+
+
 def read_grid(table: Element) -> tuple[list[str], list[GridRow]]:
     """A calendar table as its day headers and its rows."""
     head = table.one("thead").one("tr")
@@ -429,7 +452,7 @@ def expected_from_yaml(site, cycle_id: str) -> tuple[int, list[dict]]:
 @pytest.mark.parametrize("page_id", GRID_PAGES)
 def test_calendar_grid_cell_by_cell(site, facts, l10n, page_id, cycle_id):
     content = article(site, page_id)
-    tables = content.find_all("table", cls="hs-grid")
+    tables = grid_tables(content)
     assert len(tables) == len(facts.schedule.cycles)
     index = [c.id for c in facts.schedule.cycles].index(cycle_id)
     days, rows = read_grid(tables[index])
@@ -457,12 +480,42 @@ def test_calendar_grid_cell_by_cell(site, facts, l10n, page_id, cycle_id):
         assert [c.classes for c in row.cells] == [[f"hs-{s}"] for s in want["states"]], where
 
 
+def cycle_title(l10n, cycle) -> str:
+    kind = "repeats" if cycle.repeats else "single"
+    return t(l10n, f"schedule.cycle_{kind}", number=l10n.number(cycle.first_cycle))
+
+
+@pytest.mark.parametrize("cycle_id", CYCLE_IDS)
+@pytest.mark.parametrize("page_id", GRID_PAGES)
+def test_calendar_week_tables_agree_with_schedule(site, facts, l10n, page_id, cycle_id):
+    """Where the calendar is also cut into weeks (for phones), every week shows the same days."""
+    content = article(site, page_id)
+    if not week_tables(content):
+        pytest.skip(f"{page_id} has no week-by-week tables")
+    cycle = next(c for c in facts.schedule.cycles if c.id == cycle_id)
+    title = cycle_title(l10n, cycle)
+    length, yaml_rows = expected_from_yaml(site, cycle_id)
+    expected = {t(l10n, f"medicine.{r['medicine']}.name"): r["states"] for r in yaml_rows if not r["decided"]}
+    covered: dict[str, list[str]] = {name: [] for name in expected}
+    for table in week_tables(content):
+        if not table.one("caption").text.startswith(f"{title}:"):
+            continue
+        days, rows = read_grid(table)
+        assert [r.name for r in rows] == list(expected)
+        for row in rows:
+            for day, cell in zip(days, row.cells, strict=True):
+                state = expected[row.name][int(day) - 1]
+                assert (cell.find("span", **{"aria-hidden": "true"}) or cell).text == SYMBOL[state], f"{row.name} day {day}"
+                covered[row.name].append(day)
+    assert covered == {name: [l10n.number(d) for d in range(1, length + 1)] for name in expected}
+
+
 @pytest.mark.parametrize("cycle_id", CYCLE_IDS)
 @pytest.mark.parametrize("page_id", GRID_PAGES)
 def test_calendar_rows_link_to_their_discrepancy_footnote(site, facts, l10n, page_id, cycle_id):
     content = article(site, page_id)
     index = [c.id for c in facts.schedule.cycles].index(cycle_id)
-    _, rows = read_grid(content.find_all("table", cls="hs-grid")[index])
+    _, rows = read_grid(grid_tables(content)[index])
     for row, data in zip(rows, facts.schedule.cycles[index].rows):
         if not data.discrepancy:
             assert row.note_href is None, f"{data.medicine}: a footnote link without a discrepancy"
@@ -478,9 +531,10 @@ def test_schedule_footnotes_the_dasatinib_cycle_1_discrepancy(site, facts, l10n)
     row = next(r for r in cycle.rows if r.medicine == "dasatinib")
     assert row.discrepancy == "dasatinib-cycle-1-length"
     content = article(site, "families/schedule")
-    _, rows = read_grid(content.find_all("table", cls="hs-grid")[facts.schedule.cycles.index(cycle)])
+    _, rows = read_grid(grid_tables(content)[facts.schedule.cycles.index(cycle)])
     shown = rows[cycle.rows.index(row)]
     assert shown.name == t(l10n, "medicine.dasatinib.name")
+    assert shown.note_href, "the dasatinib row of cycle 1 does not link to its footnote"
     note = content.one(id_=shown.note_href.lstrip("#"))
     assert t(l10n, f"discrepancy.{row.discrepancy}.short") in note.text
 
@@ -538,6 +592,7 @@ def test_investigator_site_table_in_registry_order(site, facts, l10n):
     shown = []
     for cells in rows:
         link = cells[0].one("a")
+        assert cells[0].text == link.text
         shown.append((link.text, resolve(site, "investigators/sites", link.get("href")),
                       cells[1].text, cells[2].text, cells[3].text, sorted(mailto_links(cells[4]))))
     assert shown == [(s.facility, f"/{LANG}/sites/{s.slug}/", s.city, country_name(s.country, LANG),
@@ -622,33 +677,10 @@ def test_reader_page_headings(site, l10n, page_id):
     assert [h for h in shown if h in expected] == expected, f"shown: {shown}"
 
 
-def data_headings(site, l10n, page_id: str) -> set[str]:
-    """h2s that name data rather than ask (countries on the hospitals page, cycles on the calendar)."""
-    facts = site.project.facts
-    if page_id == "families/hospitals":
-        return {country_name(s.country, LANG) for s in facts.sites}
-    if page_id == "families/schedule":
-        return {t(l10n, f"schedule.cycle_{'repeats' if c.repeats else 'single'}", number=l10n.number(c.first_cycle))
-                for c in facts.schedule.cycles}
-    return set()
-
-
 @pytest.mark.parametrize("page_id", FAMILY_PAGE_IDS)
-def test_family_headings_are_questions(site, l10n, page_id):
+def test_family_h2_headings_are_questions(site, page_id):
     shown = [h.text for h in headings(article(site, page_id), "h2")]
-    prose = [h for h in shown if h not in data_headings(site, l10n, page_id)]
-    assert [h for h in prose if not h.endswith("?")] == []
-
-
-DATA_H2 = pytest.mark.xfail(strict=True, reason=(
-    "country headings (families/hospitals) and cycle headings (families/schedule) are <h2> "
-    "but not questions, against 'headings as questions' for family pages"))
-
-
-@pytest.mark.parametrize("page_id", [
-    pytest.param(p, marks=DATA_H2) if p in ("families/hospitals", "families/schedule") else p for p in FAMILY_PAGE_IDS])
-def test_every_family_h2_ends_with_a_question_mark(site, page_id):
-    shown = [h.text for h in headings(article(site, page_id), "h2")]
+    assert shown, f"{page_id} has no <h2>"
     assert [h for h in shown if not h.endswith("?")] == []
 
 
@@ -772,12 +804,12 @@ def evil_site(tmp_path_factory, copy_site, built_site):
     return out, first.slug
 
 
-def evil_pages(slug: str) -> list[tuple[str, str, dict]]:
-    """(page, path, where the name is shown) for each page showing the facility."""
+def evil_pages(slug: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(page, path, elements that may show the name) for each page showing the facility."""
     return [
-        (f"sites/{slug}", f"sites/{slug}/index.html", {"tag": "h1"}),
-        ("families/hospitals", "families/hospitals/index.html", {"tag": "h3"}),
-        ("investigators/sites", "investigators/sites/index.html", {"tag": "a"}),
+        (f"sites/{slug}", f"sites/{slug}/index.html", ("h1",)),
+        ("families/hospitals", "families/hospitals/index.html", HEADINGS),
+        ("investigators/sites", "investigators/sites/index.html", ("a",)),
     ]
 
 
@@ -787,17 +819,17 @@ def test_markup_in_a_fact_is_shown_as_text(evil_site, n):
     _, rel, where = evil_pages(slug)[n]
     doc = parse_html((out / LANG / rel).read_text(encoding="utf-8"))
     content = doc.one("article", cls="md-content__inner")
-    assert EVIL in [el.text for el in content.find_all(where["tag"])]
+    assert EVIL in [el.text for el in content.find_all(where=lambda e: e.tag in where)]
     assert content.find_all("script") == []
     assert [em.text for em in content.find_all("em")] == []
     assert "&lt;script&gt;" in (out / LANG / rel).read_text(encoding="utf-8")
 
 
 TITLE_INJECTION = pytest.mark.xfail(strict=True, reason=(
-    "BUG: MkDocs takes the page title from the h1 text with entities decoded and Material prints it "
-    "unescaped in <title>: a facility 'Evil <script>alert(1)</script>' gives "
-    "'<title>Evil <script>alert(1)</script> … - HEM-iSMART-B trial information</title>', and a name "
-    "containing '</title><script>…' runs the script"))
+    "BUG: a hospital page's title reaches the HTML unescaped (MkDocs/Material print page.title raw, "
+    "after entities are decoded): a facility named 'Evil </title><script>alert(1)</script>' gives "
+    "'<title>Evil </title><script>alert(1)</script> - HEM-iSMART-B trial information</title>' "
+    "(and, with the title in front matter, the same raw markup in the header's md-header__topic span)"))
 
 
 @pytest.mark.parametrize("n", [pytest.param(0, marks=TITLE_INJECTION), 1, 2],
