@@ -77,6 +77,13 @@ class PageContext:
             key = self.page.key + key
         return self.l10n.t(key, **params)
 
+    def t_html(self, key: str, **params: object) -> Markup:
+        """The translation of ``key`` rendered from Markdown to inline HTML, for raw HTML blocks
+        (whose links MkDocs neither rewrites nor checks, such as links into another language)."""
+        from markdown_it import MarkdownIt
+
+        return Markup(MarkdownIt("commonmark").renderInline(str(self.t(key, **params))))
+
     def link(self, page_id: str, anchor: str | None = None) -> str:
         """A relative Markdown link target to another page."""
         return self.page.link_to(self.pages[page_id], anchor)
@@ -145,7 +152,7 @@ class PageContext:
     def as_dict(self) -> dict[str, object]:
         """The names a template sees."""
         names = {f: getattr(self, f) for f in self.__dataclass_fields__}
-        names.update(trial=self.facts.trial, lang=self.lang, dir=self.dir, t=self.t, link=self.link, href=self.href, source_href=self.source_href,
+        names.update(trial=self.facts.trial, lang=self.lang, dir=self.dir, t=self.t, t_html=self.t_html, link=self.link, href=self.href, source_href=self.source_href,
                      page_url=self.page_url, qr_svg=self.qr_svg, calendar_json=self.calendar_json, pdf_href=self.pdf_href,
                      config=self.l10n.project.config,
                      term=self.term, code=self.code, medicine=self.medicine, sites_by_country=self.sites_by_country,

@@ -148,7 +148,7 @@ def test_build_without_strict_still_shows_the_warning(site_tree):
 # Options, help and version
 # --------------------------------------------------------------------------
 
-OPTIONS = {
+OPTIONS = {  # at least these; every option the parser has is checked too
     "": ["--help", "--version", "build", "serve", "check"],
     "build": ["--help", "--root", "--strict", "--site-dir", "--lang"],
     "serve": ["--help", "--root", "--lang", "--dev-addr"],
@@ -157,7 +157,7 @@ OPTIONS = {
 
 
 def parser_options(command: str) -> set[str]:
-    """The long options the parser really has (so a new option cannot go untested)."""
+    """The long options the parser really has, so an option added later is checked as well."""
     parser = cli._parser()
     if command:
         parser = next(a for a in parser._actions if a.dest == "==SUPPRESS==" and hasattr(a, "choices")
@@ -170,9 +170,8 @@ def test_help_mentions_every_option(command):
     result = run_cli(*([command] if command else []), "--help")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: hemismart-site")
-    for option in {*OPTIONS[command], *parser_options(command)}:
+    for option in sorted({*OPTIONS[command], *parser_options(command)}):
         assert option in result.stdout, f"{option} missing from the help of {command or 'hemismart-site'}"
-    assert parser_options(command) <= set(OPTIONS[command]), "a new option: add it to OPTIONS"
 
 
 def test_version():

@@ -1,4 +1,7 @@
-"""The same input gives the same site, byte for byte; SOURCE_DATE_EPOCH moves only the sitemap dates.
+"""The same input gives the same site, byte for byte; SOURCE_DATE_EPOCH moves only the dates.
+
+Only the sitemaps' lastmod (and their .gz) and, where the build prints a PDF, the PDF's own
+time stamps may follow SOURCE_DATE_EPOCH; every other byte stays the same.
 
 Builds run through the command line in subprocesses, each from its own copy
 of one pristine snapshot of the input (so an edit to the repository during
@@ -22,6 +25,8 @@ from hemismart_site.validate import load_project
 from sitebuild import digest, run_cli, snapshot
 
 LASTMOD = re.compile(rb"<lastmod>([^<]*)</lastmod>")
+PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate)\s*\()(D:[^)]*)")
+"""A PDF's own time stamps (the printable calendar's, pinned to SOURCE_DATE_EPOCH by the build)."""
 
 
 def midnight_utc(day: dt.date) -> int:
@@ -37,7 +42,7 @@ def builds(tmp_path_factory, copy_site):
     epoch_day = registry_day + dt.timedelta(days=400)
     epoch = midnight_utc(epoch_day) + 12 * 3600  # noon: the day, not the instant, is what counts
     sites = {}
-    for name, value in (("first", None), ("second", None), ("epoch", epoch)):
+    for name, value in (("first", None), ("second", None), ("dated", epoch)):
         root = tmp_path_factory.mktemp(f"determinism-{name}") / "project"
         shutil.copytree(source.root, root)
         with pytest.MonkeyPatch.context() as mp:
@@ -64,14 +69,23 @@ def test_two_clean_builds_are_byte_identical(builds):
     assert expected <= set(first), "the comparison covers the sitemaps and the search index"
 
 
-def test_source_date_epoch_changes_only_the_sitemap_dates(builds):
-    plain, dated = builds["first"], builds["epoch"]
+def test_source_date_epoch_changes_only_the_dates(builds):
+    """Only the sitemaps change, plus the time stamps inside any PDF (and nothing else in it)."""
+    plain, dated = builds["first"], builds["dated"]
     assert sorted(plain) == sorted(dated)
     changed = {path for path in plain if plain[path] != dated[path]}
-    assert changed == sitemap_files(builds["project"]), digest({p: dated[p] for p in changed})
+    sitemaps = sitemap_files(builds["project"])
+    assert sitemaps <= changed
+    assert {p for p in changed - sitemaps if not p.endswith(".pdf")} == set(), digest({p: dated[p] for p in changed})
+    stamp = dt.datetime.fromtimestamp(builds["epoch"], dt.timezone.utc).strftime("D:%Y%m%d%H%M%S").encode()
+    for path in changed - sitemaps:
+        undated = [PDF_DATE.sub(rb"\1DATE", files[path]) for files in (plain, dated)]
+        assert undated[0] == undated[1], f"{path} differs in more than its dates"
+        dates = [m.group(2) for m in PDF_DATE.finditer(dated[path])]
+        assert dates and all(d.startswith(stamp) for d in dates), (path, dates)
 
 
-@pytest.mark.parametrize("build, day", [("first", "registry_day"), ("epoch", "epoch_day")])
+@pytest.mark.parametrize("build, day", [("first", "registry_day"), ("dated", "epoch_day")])
 def test_sitemap_dates_are_consistent(builds, build, day):
     """Every lastmod is the same day (the registry's last update, or SOURCE_DATE_EPOCH's day),
     the .gz holds the same XML with that day as its time stamp, and nothing else moved."""

@@ -181,9 +181,8 @@ def expected_title(site, l10n, page_id: str) -> str:
 
 @pytest.mark.parametrize("page_id", PAGE_IDS)
 def test_page_is_built_in_english(site, page_id):
-    doc = document(site, page_id)
-    assert html_file(site, page_id) == site.site / LANG / page(site.project.facts, page_id).url / "index.html"
-    assert doc.one("html").get("lang") == LANG
+    assert html_file(site, page_id).is_file()
+    assert document(site, page_id).one("html").get("lang") == LANG
 
 
 @pytest.mark.parametrize("page_id", PAGE_IDS)

@@ -1,0 +1,260 @@
+"""The treatment calendar: grids cell by cell, the .ics from the command line and from the page,
+and the printed PDFs, in every language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import re
+import subprocess
+import sys
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from hemismart_site.calendar import pdf_name
+from hemismart_site.localize import load_translations
+from hemismart_site.model import parse_range
+from hemismart_site.pdf import CHROMIUM_ARGS, chromium_path
+from hemismart_site.validate import load_project
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = load_project(ROOT)
+FACTS = PROJECT.facts
+LANGS = PROJECT.config.languages
+SCHEDULE = FACTS.schedule
+
+
+def expected_days(cycle_index: int, field: str) -> dict[str, set[int]]:
+    """Medicine → days, read straight from content/schedule.yml (not through grid.py)."""
+    out = {}
+    for row in SCHEDULE.cycles[cycle_index].rows:
+        days: set[int] = set()
+        for text in getattr(row, field):
+            first, last = parse_range(text)
+            days.update(range(first, last + 1))
+        out[row.medicine] = days
+    return out
+
+
+def test_registry_day_ranges_behind_the_grid():
+    """The schedule's ranges are the registry's words: every range's numbers appear in its quoted text."""
+    for cycle in SCHEDULE.cycles:
+        for row in cycle.rows:
+            for text in row.days:
+                for number in re.findall(r"\d+", text):
+                    assert re.search(rf"\b{number}\b", row.registry_text), (cycle.id, row.medicine, text)
+
+
+class GridTables(HTMLParser):
+    """Cells of the wide schedule tables (class hs-grid, not the weekly ones), by caption order."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[tuple[str, str]]]] = []
+        self._in = False
+        self._row: list | None = None
+        self._cell: list | None = None
+        self._cls = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table" and "hs-grid" in (a.get("class") or "").split() and "hs-week" not in (a.get("class") or ""):
+            self._in = True
+            self.tables.append([])
+        elif self._in and tag == "tr":
+            self._row = []
+        elif self._in and tag in ("td", "th") and self._row is not None:
+            self._cell, self._cls = [], a.get("class") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self._in:
+            self._in = False
+        elif self._in and tag in ("td", "th") and self._cell is not None:
+            self._row.append((self._cls, "".join(self._cell).strip()))
+            self._cell = None
+        elif self._in and tag == "tr" and self._row is not None:
+            self.tables[-1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    import shutil
+
+    from hemismart_site.build import build_site
+
+    root = tmp_path_factory.mktemp("project")
+    for name in ("content", "templates", "site_config.yml", "mkdocs.yml"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
+    return build_site(root, strict=True, site_dir=root / "site").site_dir
+
+
+@pytest.mark.parametrize("page", ["families/schedule", "investigators/treatment"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_grid_cell_by_cell(site, lang, page):
+    tables = GridTables((site / lang / page / "index.html").read_text(encoding="utf-8")).tables
+    assert len(tables) == len(SCHEDULE.cycles)
+    names = {m: load_translations(ROOT, lang).strings[f"medicine.{m}.name"] for m in FACTS.trial.arm.interventions}
+    for index, table in enumerate(tables):
+        given, uncertain = expected_days(index, "days"), expected_days(index, "uncertain_days")
+        header, *rows = table
+        assert len(header) == SCHEDULE.cycle_length_days + 1
+        assert [re.sub(r"\D", "", text) for _, text in header[1:]][:1] == ["1"]
+        assert len(rows) == len(SCHEDULE.cycles[index].rows)
+        for row, spec in zip(rows, SCHEDULE.cycles[index].rows):
+            assert row[0][1].rstrip("*").strip() == names[spec.medicine]
+            if spec.as_decided_by_doctor:
+                assert len(row) == 2 and "hs-doctor" in row[1][0]
+                continue
+            for day, (cls, text) in enumerate(row[1:], start=1):
+                if day in given[spec.medicine]:
+                    assert cls == "hs-given" and text.startswith("●"), (lang, spec.medicine, day)
+                elif day in uncertain[spec.medicine]:
+                    assert cls == "hs-uncertain" and text.startswith("?"), (lang, spec.medicine, day)
+                else:
+                    assert cls == "hs-none" and text == "", (lang, spec.medicine, day)
+
+
+def cli_calendar(tmp_path: Path, lang: str, start: str, cycles: int) -> Calendar:
+    out = tmp_path / f"plan-{lang}.ics"
+    run = subprocess.run([sys.executable, "-m", "hemismart_site", "calendar", "--root", str(ROOT), "--start", start,
+                          "--cycles", str(cycles), "--lang", lang, "-o", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return Calendar.from_ical(out.read_bytes())
+
+
+def events(cal: Calendar) -> list[dict]:
+    return [{"uid": str(e["uid"]), "start": e.decoded("dtstart"), "end": e.decoded("dtend"),
+             "summary": str(e["summary"]), "description": str(e["description"])} for e in cal.walk("VEVENT")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_cli_ics_event_by_event(tmp_path, lang):
+    start = dt.date(2026, 1, 5)
+    cycles = 3
+    evs = events(cli_calendar(tmp_path, lang, start.isoformat(), cycles))
+    names = {m: load_translations(ROOT, lang).strings[f"medicine.{m}.name"] for m in FACTS.trial.arm.interventions}
+    expected = []
+    for cycle in range(1, cycles + 1):
+        index = 0 if cycle == 1 else len(SCHEDULE.cycles) - 1
+        given, uncertain = expected_days(index, "days"), expected_days(index, "uncertain_days")
+        for day in range(1, SCHEDULE.cycle_length_days + 1):
+            meds = [m for m, days in given.items() if day in days]
+            unclear = [m for m, days in uncertain.items() if day in days]
+            if meds or unclear:
+                expected.append((start + dt.timedelta(days=(cycle - 1) * SCHEDULE.cycle_length_days + day - 1), meds, unclear))
+    assert len(evs) == len(expected)
+    for ev, (date, meds, unclear) in zip(evs, expected):
+        assert ev["start"] == date and ev["end"] == date + dt.timedelta(days=1)
+        for med in meds + unclear:
+            assert names[med] in ev["summary"]
+        for med in set(names) - set(meds) - set(unclear):
+            assert names[med] not in ev["summary"]
+        assert FACTS.trial.identifiers.short_name in ev["summary"]
+    assert len({ev["uid"] for ev in evs}) == len(evs)
+
+
+def test_cli_rejects_a_bad_date():
+    run = subprocess.run([sys.executable, "-m", "hemismart_site", "calendar", "--root", str(ROOT), "--start", "2026-02-30"],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "is not a date" in run.stderr and "Traceback" not in run.stderr
+
+
+# -- in the browser -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("lang", [LANGS[0], *(["he"] if "he" in LANGS else []), *(["fi"] if "fi" in LANGS else [])])
+def test_page_ics_matches_cli(server, browser, tmp_path, lang):
+    page = browser.new_page(accept_downloads=True)
+    page.goto(f"{server}/{lang}/families/schedule/")
+    page.fill("#hs-start", "2026-01-05")
+    page.fill("#hs-cycles", "3")
+    with page.expect_download() as info:
+        page.click("#hs-ics")
+    path = tmp_path / "browser.ics"
+    info.value.save_as(path)
+    assert info.value.suggested_filename.endswith(".ics")
+    browser_cal = Calendar.from_ical(path.read_bytes())
+    assert events(browser_cal) == events(cli_calendar(tmp_path, lang, "2026-01-05", 3))
+    # The dates now show in the calendars on the page: day 1 of cycle 1 is 5 January.
+    first = page.locator("tr[data-cycle-first='1'] .hs-date[data-day='1']").first.inner_text()
+    assert "5" in first
+    page.close()
+
+
+def test_without_javascript_the_blank_calendar_shows(site, browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server}/{LANGS[0]}/families/schedule/")
+    assert page.locator("#hs-personal").is_hidden()
+    assert page.locator("table.hs-grid").first.is_visible()
+    context.close()
+
+
+def test_the_phone_layout_needs_no_sideways_scrolling(browser, server):
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(f"{server}/{LANGS[0]}/families/schedule/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.locator(".hs-weeks").first.is_visible()
+    assert page.locator(".hs-grid-wrap").first.is_hidden()
+    page.close()
+
+
+# -- the PDFs -----------------------------------------------------------------------------------
+
+
+def pdfinfo(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_per_language(site, lang):
+    path = site / lang / "files" / pdf_name(FACTS, lang)
+    info = pdfinfo(path)
+    assert int(info["Pages"]) == len(SCHEDULE.cycles)
+    width, height = (float(x) for x in re.findall(r"[\d.]+", info["Page size"])[:2])
+    assert (round(width), round(height)) == (842, 595), info["Page size"]  # A4 landscape, in points
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    strings = load_translations(ROOT, lang).strings
+    for medicine in FACTS.trial.arm.interventions:
+        name = strings[f"medicine.{medicine}.name"]
+        assert name.split()[0] in text, (lang, name)
+    assert FACTS.trial.identifiers.nct_id in text
+    assert FACTS.trial.central_contacts[0].email in text
+    schedule_page = (site / lang / "families" / "schedule" / "index.html").read_text(encoding="utf-8")
+    assert f'href="../../files/{pdf_name(FACTS, lang)}"' in schedule_page
