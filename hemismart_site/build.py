@@ -165,15 +165,20 @@ def language_config(project: Project, lang: str, work: Path, strict: bool) -> di
     }
 
 
-_LUNR_LANGUAGES = {"en", "de", "fr", "nl", "da", "fi", "sv", "no", "it", "es", "ru", "pt", "ro", "tr", "hu", "ja", "th", "vi", "ar", "hi", "ko", "zh", "ta", "te", "kn", "el", "hy", "he"}
-"""Languages MkDocs' search ships a lunr stemmer for (``nb`` uses ``no``)."""
+SEARCH_LANGUAGES = {"en": "en", "de": "de", "fr": "fr", "nl": "nl", "da": "da", "fi": "fi", "sv": "sv", "nb": "no",
+                    "it": "it", "es": "es", "he": "en"}
+"""The lunr language of each site language's search index, i.e. which stemmer it uses.
+
+Norwegian Bokmål uses lunr's ``no``. Hebrew has no stemmer that MkDocs accepts (MkDocs checks
+``search.lang`` against its own lunr languages, which lack Hebrew, and would fall back to
+``en`` silently): it is set to ``en`` here on purpose, which in Material means the
+language-neutral tokenizer without stemming; Hebrew words are still found (tested)."""
 
 
 def _search_languages(lang: str) -> list[str]:
-    code = {"nb": "no"}.get(lang, lang)
-    if code not in _LUNR_LANGUAGES:
-        raise BuildError(f"MkDocs search has no stemmer for {lang!r}; add a mapping in hemismart_site/build.py")
-    return [code]
+    if lang not in SEARCH_LANGUAGES:
+        raise BuildError(f"no search language set for {lang!r}: add it to SEARCH_LANGUAGES in hemismart_site/build.py")
+    return [SEARCH_LANGUAGES[lang]]
 
 
 def write_language_config(project: Project, lang: str, work: Path, strict: bool) -> Path:

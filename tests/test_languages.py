@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from babel import Locale
 
-from hemismart_site.build import build_site
+from hemismart_site.build import SEARCH_LANGUAGES, build_site
 from hemismart_site.localize import load_translations
 from hemismart_site.pages import all_pages
 from hemismart_site.validate import load_project
@@ -120,13 +120,19 @@ def test_lang_dir_switcher_and_hreflang(site, lang, url):
 @pytest.mark.parametrize("lang", LANGS)
 def test_search_index_per_language(site, lang):
     index = json.loads((site / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == [{"nb": "no"}.get(lang, lang)]
+    assert index["config"]["lang"] == [SEARCH_LANGUAGES[lang]]
+    assert SEARCH_LANGUAGES[lang] == lang or (lang, SEARCH_LANGUAGES[lang]) in {("nb", "no"), ("he", "en")}
     locations = {doc["location"].split("#")[0] for doc in index["docs"]}
     assert {p.url for p in PAGES} <= locations | {""}
-    # Only this language's pages: the titles are this language's.
-    titles = {doc["title"] for doc in index["docs"] if doc["location"] == "families/"}
-    tr = load_translations(ROOT, lang)
-    assert any(tr.strings["families.title"].split("{")[0].strip()[:10] in t for t in titles) or titles
+    # Only this language's pages: the index holds this language's words, and no other language's title.
+    texts = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
+    own = load_translations(ROOT, lang).strings["glossary.relapse.definition"]
+    assert own.split()[0] in texts
+    for other in LANGS:
+        if other != lang:
+            other_title = load_translations(ROOT, other).strings["families.hospitals.by_country_title"]
+            if other_title != load_translations(ROOT, lang).strings["families.hospitals.by_country_title"]:
+                assert other_title not in texts, (lang, other)
 
 
 @pytest.mark.parametrize("lang", LANGS)
