@@ -20,7 +20,9 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +63,13 @@ def build_site(root: Path, *, strict: bool = False, site_dir: Path | None = None
     if unknown:
         raise BuildError(f"not a configured language: {', '.join(unknown)} (site_config.yml languages)")
     _check_translations(project, langs, strict)
-    _set_reproducible_date(project)
+    with _source_date(project):
+        return _build(project, langs, strict=strict, site_dir=site_dir, pdf=pdf)
+
+
+def _build(project: Project, langs: list[str], *, strict: bool, site_dir: Path | None, pdf: bool) -> BuildResult:
+    """Render, run MkDocs, print the PDFs, and swap the result into place."""
+    root = project.root
     target = (site_dir or root / SITE_DIR).resolve()
     work_root = root / WORK_DIR
     work_root.mkdir(exist_ok=True)
@@ -99,12 +107,19 @@ def _check_translations(project: Project, langs: list[str], strict: bool) -> Non
         print(f"warning: {problem}", file=sys.stderr)
 
 
-def _set_reproducible_date(project: Project) -> None:
-    """Pin MkDocs' build date (sitemap lastmod) to the registry's last update unless SOURCE_DATE_EPOCH is set."""
-    if "SOURCE_DATE_EPOCH" not in os.environ:
-        day = project.facts.trial.registry.last_update_posted.date
-        stamp = _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp()
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp))
+@contextmanager
+def _source_date(project: Project) -> Iterator[None]:
+    """During the build, pin MkDocs' build date (sitemap lastmod) and the PDFs' dates to the registry's
+    last update, unless SOURCE_DATE_EPOCH is set; the environment is put back afterwards."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    day = project.facts.trial.registry.last_update_posted.date
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def nav_for(project: Project, lang: str) -> list:
@@ -221,6 +236,8 @@ def run_mkdocs(config_file: Path, strict: bool) -> list[str]:
         logger.removeHandler(handler)
     if strict and handler.messages:
         raise BuildError("\n".join(handler.messages))
+    for message in handler.messages:
+        print(f"{config_file.parent.name}: {message}", file=sys.stderr)
     return handler.messages
 
 

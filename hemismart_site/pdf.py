@@ -49,7 +49,7 @@ def print_schedules(site_dir: Path, facts: Facts, languages: list[str]) -> list[
                 pdf = page.pdf(prefer_css_page_size=True, print_background=True, tagged=True, outline=False)
                 target = site_dir / lang / "files" / pdf_name(facts, lang)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(pin_dates(pdf))
+                target.write_bytes(renumber_nodes(pin_dates(pdf)))
                 written.append(target)
             browser.close()
     except Error as exc:
@@ -66,3 +66,20 @@ def pin_dates(pdf: bytes) -> bytes:
         return match.group(1) + stamp.encode()[: len(match.group(2))].ljust(len(match.group(2)), b" ")
 
     return re.sub(rb"(/(?:CreationDate|ModDate)\s*\()(D:[^)]*)", fix, pdf)
+
+
+def renumber_nodes(pdf: bytes) -> bytes:
+    """Number Chromium's structure-tree node names (``node00001968``) in order of first appearance.
+
+    Chromium takes them from DOM node ids, which change from run to run; the replacement keeps
+    every name's length, so the PDF's byte offsets stay right."""
+    mapping: dict[bytes, bytes] = {}
+
+    def fix(match: re.Match) -> bytes:
+        name = match.group(0)
+        if name not in mapping:
+            digits = len(name) - len(b"node")
+            mapping[name] = b"node" + str(len(mapping) + 1).zfill(digits).encode()
+        return mapping[name]
+
+    return re.sub(rb"node\d{8}", fix, pdf)

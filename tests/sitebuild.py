@@ -11,7 +11,7 @@ from pathlib import Path
 from hemismart_site.build import build_site
 
 
-def build_in_process(root: Path, site_dir: Path, *, strict: bool = True):
+def build_in_process(root: Path, site_dir: Path, *, strict: bool = True, languages: list[str] | None = None):
     """``build_site`` as the command line would run it, with SOURCE_DATE_EPOCH unset.
 
     ``build_site`` pins SOURCE_DATE_EPOCH in ``os.environ`` when it is unset; the variable is put
@@ -19,7 +19,7 @@ def build_in_process(root: Path, site_dir: Path, *, strict: bool = True):
     """
     saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
     try:
-        return build_site(root, strict=strict, site_dir=site_dir)
+        return build_site(root, strict=strict, site_dir=site_dir, languages=languages)
     finally:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
         if saved is not None:

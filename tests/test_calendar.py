@@ -88,16 +88,9 @@ class GridTables(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    import shutil
-
-    from hemismart_site.build import build_site
-
-    root = tmp_path_factory.mktemp("project")
-    for name in ("content", "templates", "site_config.yml", "mkdocs.yml"):
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
-    return build_site(root, strict=True, site_dir=root / "site").site_dir
+def site(built_site) -> Path:
+    """The whole site, built once per test session (tests/conftest.py)."""
+    return built_site.site
 
 
 @pytest.mark.parametrize("page", ["families/schedule", "investigators/treatment"])
