@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from babel import Locale
 
-from hemismart_site.build import SEARCH_LANGUAGES, build_site
+from hemismart_site.build import SEARCH_LANGUAGES
 from hemismart_site.localize import load_translations
 from hemismart_site.pages import all_pages
 from hemismart_site.validate import load_project
