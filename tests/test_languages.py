@@ -215,3 +215,13 @@ def test_draft_languages_say_so(site, lang):
 
 def test_source_language_has_no_draft_note(site):
     assert 'class="hs-draft"' not in (site / SOURCE / "families" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", [l for l in LANGS if l in ("he", "fi", "de")])
+def test_heading_ids_keep_non_ascii_letters(site, lang):
+    """pymdownx.slugs keeps letters such as Hebrew or ä/ö in heading ids (MkDocs' default drops them)."""
+    html = (site / lang / "families" / "index.html").read_text(encoding="utf-8")
+    ids = re.findall(r'<h2 id="([^"]+)"', html)
+    assert ids and all(re.search(r"[^\x00-\x7f]", i) or re.search(r"[a-z]{3}", i) for i in ids)
+    if lang == "he":
+        assert all(re.search(r"[\u0590-\u05ff]", i) for i in ids), ids

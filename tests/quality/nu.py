@@ -44,27 +44,29 @@ def nu_command() -> list[str]:
     return [java, "-Xss4m", "-jar", str(VNU_JAR)]
 
 
-def nu_check(folder: Path) -> list[NuMessage]:
-    """Every message of the checker about every HTML file under ``folder``."""
-    run = subprocess.run([*nu_command(), "--format", "json", "--skip-non-html", str(folder)],
+def nu_check(folder: Path) -> tuple[list[NuMessage], set[str]]:
+    """Every message of the checker about every HTML file under ``folder``, and the files it checked."""
+    run = subprocess.run([*nu_command(), "--format", "json", "--verbose", "--skip-non-html", str(folder)],
                          capture_output=True, text=True, timeout=600)
-    # vnu prints the JSON report on stderr and exits 1 when it found errors.
+    # vnu lists the files it checks on stdout (--verbose), prints the JSON report on stderr and exits 1
+    # when it found errors.
     try:
         report = json.loads(run.stderr or run.stdout)
     except json.JSONDecodeError:
         raise AssertionError(f"the Nu HTML Checker failed (exit {run.returncode}): {run.stderr[-2000:]}") from None
     out = []
-    root = folder.resolve().as_uri()
+    root = folder.resolve().as_posix().rstrip("/") + "/"
     for m in report.get("messages", []):
         kind = m.get("type", "error")
         if kind == "info" and m.get("subType") == "warning":
             kind = "warning"
         elif kind == "non-document-error":
             kind = "error"
-        url = m.get("url", "")
-        out.append(NuMessage(url[len(root):].lstrip("/") if url.startswith(root) else url,
+        path = re.sub(r"^file:(//)?", "", m.get("url", ""))
+        out.append(NuMessage(path[len(root):] if path.startswith(root) else path,
                              m.get("lastLine"), kind, m.get("message", ""), m.get("extract", "")))
-    return out
+    checked = {line[len(root):] for line in run.stdout.splitlines() if line.startswith(root)}
+    return out, checked
 
 
 def unexpected(messages: list[NuMessage], allowed: list[tuple[str, str, str]]) -> list[NuMessage]:
