@@ -115,7 +115,7 @@ def _source_date(project: Project) -> Iterator[None]:
         yield
         return
     day = project.facts.trial.registry.last_update_posted.date
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp()))
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.UTC).timestamp()))
     try:
         yield
     finally:

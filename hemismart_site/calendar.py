@@ -82,7 +82,7 @@ def to_ics(l10n: Localizer, days: list[TreatmentDay], start: _dt.date) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", html.unescape(str(l10n.t("calendar.name"))))
-    stamp = _dt.datetime(start.year, start.month, start.day, tzinfo=_dt.timezone.utc)
+    stamp = _dt.datetime(start.year, start.month, start.day, tzinfo=_dt.UTC)
     for day in days:
         event = Event()
         event.add("uid", f"{facts.trial.identifiers.nct_id}-{start.isoformat()}-c{day.cycle}-d{day.day}@hemismart-site")

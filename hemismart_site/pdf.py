@@ -60,7 +60,7 @@ def print_schedules(site_dir: Path, facts: Facts, languages: list[str]) -> list[
 def pin_dates(pdf: bytes) -> bytes:
     """Replace the PDF's creation and modification dates with SOURCE_DATE_EPOCH (same length)."""
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
-    stamp = _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).strftime("D:%Y%m%d%H%M%S+00'00'")
+    stamp = _dt.datetime.fromtimestamp(epoch, _dt.UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
 
     def fix(match: re.Match) -> bytes:
         return match.group(1) + stamp.encode()[: len(match.group(2))].ljust(len(match.group(2)), b" ")

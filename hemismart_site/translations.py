@@ -30,7 +30,7 @@ def line_dates(root: Path, rel: Path) -> dict[int, _dt.date] | None:
         if len(parts) >= 3 and len(parts[0]) == 40 and parts[1].isdigit() and parts[2].isdigit():
             line = int(parts[2])
         elif row.startswith("committer-time "):
-            dates[line] = _dt.datetime.fromtimestamp(int(parts[1]), _dt.timezone.utc).date()
+            dates[line] = _dt.datetime.fromtimestamp(int(parts[1]), _dt.UTC).date()
     return dates
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import types
 import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -103,9 +104,7 @@ def _data_path(data: object, loc: tuple, keep_last: bool) -> tuple:
     path: list = []
     node = data
     for i, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
         elif keep_last and i == len(loc) - 1:
             pass
@@ -184,7 +183,7 @@ def _unwrap(tp: object) -> object:
         origin = typing.get_origin(tp)
         if origin is typing.Annotated:
             tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+        elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(tp) if a is not type(None)]
             if len(args) != 1:
                 return tp
