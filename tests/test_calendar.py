@@ -106,7 +106,12 @@ def test_grid_cell_by_cell(site, lang, page):
         assert [re.sub(r"\D", "", text) for _, text in header[1:]][:1] == ["1"]
         assert len(rows) == len(SCHEDULE.cycles[index].rows)
         for row, spec in zip(rows, SCHEDULE.cycles[index].rows):
-            assert row[0][1].rstrip("*").strip() == names[spec.medicine]
+            label = row[0][1]
+            assert label.startswith(names[spec.medicine]), (lang, label)
+            strings = load_translations(ROOT, lang).strings
+            routes = [strings[f"route.{r}"] for r in FACTS.trial.intervention(spec.medicine).routes]
+            assert all(route in label for route in routes), (lang, label, routes)
+            assert ("*" in label) == bool(spec.discrepancy), (lang, label)
             if spec.as_decided_by_doctor:
                 assert len(row) == 2 and "hs-doctor" in row[1][0]
                 continue
