@@ -211,6 +211,16 @@ def test_page_says_it_is_not_medical_advice(site, l10n, page_id):
 
 
 
+@pytest.mark.parametrize("page_id", PAGE_IDS)
+def test_tables_hold_only_rows(site, page_id):
+    """Markdown-in-HTML left no ``markdown`` attribute behind and put no paragraph between table rows
+    (a ``<p>`` inside ``<table>`` is invalid HTML; browsers move it out of the table)."""
+    raw = html_file(site, page_id).read_text(encoding="utf-8")
+    assert 'markdown="' not in raw
+    assert not re.search(r"<(?:table|thead|tbody|tr)\b[^>]*>\s*<p\b", raw), "a <p> opens directly inside a table"
+    assert not re.search(r"</tr>\s*<p\b", raw), "a <p> between table rows"
+
+
 @pytest.mark.parametrize("page_id", FAMILY_PAGE_IDS)
 def test_family_page_links_to_the_glossary(site, page_id):
     glossary = url_path(site, "glossary")
