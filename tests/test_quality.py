@@ -1,9 +1,10 @@
 """Quality gates in a real browser, on one build of the whole site (every configured language).
 
-The site is built once for this module from a private copy of the input, with ``site_url`` set to
-the address of a local HTTP server bound beforehand: the site is then served at its own address,
-exactly as published (its absolute links, hreflang alternates, 404 pages and Content-Security-Policy
-'self' all point at the server). Nothing is fetched from any other host.
+The site is built once (per session: only this module uses it) from a private copy of the input, with
+``site_url`` set to the address of a local HTTPS server bound beforehand (tests/quality/server.py, a
+throw-away self-signed certificate): the site is then served at its own address, as published (its
+absolute links, hreflang alternates, 404 pages and the Content-Security-Policy's 'self' all point at
+the server). Every request to any other host is recorded and refused; nothing leaves the machine.
 
 Gates (the check functions are in tests/quality/, each proven able to fail at the end of this file):
 
@@ -286,7 +287,9 @@ def test_keyboard_skip_link_tab_order_and_focus(quality, chromium, index):
     page = chromium.new_page(viewport=DESKTOP, ignore_https_errors=True)
     try:
         page.goto(quality.url + sample[index], wait_until="load")
-        problems = qb.skip_link_problems(page) + qb.keyboard_problems(page)
+        problems = qb.skip_link_problems(page)
+        page.reload(wait_until="load")
+        problems += qb.keyboard_problems(page)
     finally:
         page.close()
     assert not problems, report(problems)
@@ -315,7 +318,7 @@ def test_material_search_menu_and_calendar_work_under_the_csp(quality, chromium,
     try:
         page.goto(f"{quality.url}{lang}/families/schedule/", wait_until="load")
         # The search: the header's search box opens and Material's worker answers from this language's index.
-        page.locator("label.md-header__button[for='__search'], .md-search__input").first.click()
+        page.locator(".md-search__input").click()  # in the header at desktop width
         assert page.evaluate("document.getElementById('__search').checked"), "the search did not open"
         page.locator(".md-search__input").press_sequentially(quality.project.facts.trial.identifiers.nct_id, delay=10)
         page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10_000)
@@ -395,6 +398,10 @@ MATERIAL_COPIES = {
     ]),
     "partials/nav-item.html": ("partials/nav-item.html", [
         ('tabindex="{{ tabindex }}"', '{% if tabindex %}tabindex="{{ tabindex }}"{% endif %}'),
+    ]),
+    "partials/search.html": ("partials/search.html", [
+        ('<div class="md-search" data-md-component="search" role="dialog">',
+         '<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">'),
     ]),
     "partials/toc.html": ("partials/toc.html", [
         ('<label class="md-nav__title" for="__toc">', '<label class="md-nav__title"{% if page in nav.pages %} for="__toc"{% endif %}>'),
@@ -490,6 +497,7 @@ def test_keyboard_checks_can_fail(quality, chromium, broken):
     context, page, _ = load(quality, chromium, broken, rel)
     with quality.server.serving(broken):
         skip_found = qb.skip_link_problems(page)
+        page.reload(wait_until="load")
         keys_found = qb.keyboard_problems(page)
     context.close()
     assert any("not the skip link" in p for p in skip_found), skip_found

@@ -122,7 +122,8 @@ OVERFLOW = """width => {
   const doc = document.documentElement;
   for (const el of document.querySelectorAll('body *')) {
     const style = getComputedStyle(el);
-    if ((style.overflowX === 'auto' || style.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1 && !declared(el))
+    if ((style.overflowX === 'auto' || style.overflowX === 'scroll') && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1
+        && el.checkVisibility({visibilityProperty: true, opacityProperty: true}) && !declared(el))
       problems.push(`${described(el)} scrolls sideways (${el.scrollWidth}px in ${el.clientWidth}px) but is not a declared scroll region (role=region, aria-label, tabindex=0)`);
   }
   if (doc.scrollWidth > width) {
@@ -133,7 +134,10 @@ OVERFLOW = """width => {
       if (box.width === 0 || (box.right <= width + 1 && box.left >= -1)) continue;
       if (getComputedStyle(el).position === 'fixed') continue;
       let a = el.parentElement, inside = false;
-      while (a && a !== document.body) { if (clips(a) || sticking.includes(a)) { inside = true; break; } a = a.parentElement; }
+      while (a && a !== document.body) {
+        if (clips(a) || sticking.includes(a) || getComputedStyle(a).position === 'fixed') { inside = true; break; }
+        a = a.parentElement;
+      }
       if (!inside) sticking.push(el);
     }
     for (const el of sticking.slice(0, 5)) {
@@ -209,7 +213,7 @@ MARK_FOCUSABLE = """selector => {
     (el.classList.length ? '.' + [...el.classList].join('.') : '');
   return all.map(el => ({
     index: +el.getAttribute('data-hs-focus'), what: describe(el),
-    shown: el.checkVisibility({visibilityProperty: true}) && !el.closest('[inert]') && !el.disabled,
+    shown: el.checkVisibility({visibilityProperty: true, opacityProperty: true}) && !el.closest('[inert]') && !el.disabled,
     native: el.matches('a[href], area[href], button, input, select, textarea, summary'),
     tabindex: el.getAttribute('tabindex'),
   }));
@@ -238,8 +242,10 @@ def tab_through(page, limit: int = 600) -> tuple[list[dict], list[dict]]:
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
+        if focused is not None and stops and focused["index"] == stops[-1]["index"]:
+            continue  # still the same control (the day, month and year fields of a date input)
         if focused is None or focused["index"] in seen:
-            break
+            break  # past the last stop, or round again
         seen.add(focused["index"])
         stops.append(focused)
     return elements, stops
@@ -270,7 +276,7 @@ def skip_link_problems(page) -> list[str]:
 
 def keyboard_problems(page) -> list[str]:
     """Every visible link and control is reached by Tab, and each shows a focus indicator (:focus-visible
-    with an outline or a box-shadow)."""
+    with an outline or a box-shadow). Start on a freshly loaded page: Tab goes on from the last focus."""
     elements, stops = tab_through(page)
     reached = {stop["index"] for stop in stops}
     problems = []

@@ -11,6 +11,7 @@ import http.server
 import shutil
 import ssl
 import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -35,6 +36,15 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A browser that moves on to the next page drops connections in mid-answer: not worth a traceback.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 class SiteServer:
     """Serves one folder at ``url`` (``https://127.0.0.1:<port>``, no trailing slash).
 
@@ -44,8 +54,7 @@ class SiteServer:
 
     def __init__(self) -> None:
         self._root: Path | None = None
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", 0), self._handler)
         with tempfile.TemporaryDirectory() as folder:
             cert, key = self_signed_certificate(Path(folder))
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
