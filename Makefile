@@ -1,17 +1,19 @@
-# The two commands of the README, and a few helpers. Each target sets up .venv on first use.
+# The two commands of the README, and a few helpers. Each target sets up .venv (and, for the tests,
+# node_modules/) on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
 
-.PHONY: site test check serve golden clean system
+.PHONY: site test check serve golden clean system node_modules
 
 ## make site: build the whole site into site/ (strict: any broken link or anchor fails the build)
 site: $(STAMP) system
 	$(BIN)/hemismart-site build --strict
 
 ## make test: run the whole test suite
-test: $(STAMP) system
+test: $(STAMP) $(NPM_STAMP) system
 	$(BIN)/python -m pytest
 
 ## make check: validate content/ and the translations, write nothing
@@ -32,6 +34,14 @@ system:
 
 clean:
 	rm -rf site .build
+
+## make node_modules: the npm tools of the tests (the Nu HTML Checker, vnu-jar), exactly as package-lock.json
+## pins them. No install scripts run: vnu-jar's would download a Java runtime; the machine's Java is used.
+node_modules: $(NPM_STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	PUPPETEER_SKIP_DOWNLOAD=true CHROMEDRIVER_SKIP_DOWNLOAD=true npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NPM_STAMP)
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
