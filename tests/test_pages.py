@@ -221,6 +221,20 @@ def test_tables_hold_only_rows(site, page_id):
     assert not re.search(r"</tr>\s*<p\b", raw), "a <p> between table rows"
 
 
+PAGE_SCRIPTS = {"calendar.js": 'id="hs-calendar-data"', "sort-table.js": 'class="hs-sortable'}
+"""Our scripts (templates/theme/assets/) and the markup that needs each: a page loads a script
+exactly when it has that markup, so no page downloads a script it does not use."""
+
+
+@pytest.mark.parametrize("page_id", PAGE_IDS)
+def test_page_loads_only_the_scripts_it_uses(site, page_id):
+    raw = html_file(site, page_id).read_text(encoding="utf-8")
+    loaded = {Path(src).name for src in re.findall(r'<script src="([^"]+)"', raw)}
+    for script, markup in PAGE_SCRIPTS.items():
+        assert (script in loaded) == (markup in raw), f"{script} loaded: {script in loaded}; {markup} on the page: {markup in raw}"
+    assert "bundle." in " ".join(loaded), "Material's script is missing"
+
+
 @pytest.mark.parametrize("page_id", FAMILY_PAGE_IDS)
 def test_family_page_links_to_the_glossary(site, page_id):
     glossary = url_path(site, "glossary")

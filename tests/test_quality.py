@@ -50,28 +50,11 @@ ALLOWED_NU_ERRORS: list[tuple[str, str, str]] = [
     # (templates/, or an override of Material's in templates/theme/) whenever possible.
 ]
 
-KNOWN_NU_BUGS: list[tuple[str, str, str]] = [
-    # (file regex, message regex, the bug and where it is): errors of this site's own markup that are
-    # waiting for a fix by the owner of that file. While one is here the test is an expected failure
-    # (xfail) if those are the only errors; any other error fails it, and so does an entry that no
-    # longer matches anything (remove it then).
-    (r"(^|/)(investigators|sites/[^/]+)/index\.html$", r"^(Start tag “p” seen in “table”|Cannot recover after last error)",
-     "BUG templates/partials/macros.md.j2 row(): in a <table markdown=\"1\"> every row after the first is "
-     "wrapped in a <p> (md_in_html), so the facts tables of the investigators' overview and of every "
-     "hospital page are invalid HTML and the checker stops reading those pages there"),
-]
-
 JS_ONLY = {
     "#hs-personal": "the personal calendar form computes dates in the browser; without JavaScript it stays "
                     "hidden on purpose and the blank calendars and printable sheets remain",
 }
 """Parts of a page that exist only with JavaScript (selector → why); their text is not expected without it."""
-
-MATERIAL_SITEMAP_PROBE = re.compile(r"^404 .*/sitemap\.xml$")
-"""Failed requests allowed (see test_every_request_succeeds): Material's bundle fetches
-``<href>/sitemap.xml`` for every ``<link rel=alternate>`` to map pages between languages; with
-hreflang alternates that point at each page (templates/theme/main.html), those addresses do not
-exist. Nothing else may fail."""
 
 
 # -- the site --------------------------------------------------------------------------------------
@@ -221,7 +204,7 @@ def test_privacy_no_request_to_another_host(scan, quality, files):
 
 
 def test_every_request_succeeds(scan):
-    problems = [f"{rel}: {what}" for rel, r in scan.items() for what in r.failed if not MATERIAL_SITEMAP_PROBE.match(what)]
+    problems = [f"{rel}: {what}" for rel, r in scan.items() for what in r.failed]
     assert not problems, report(problems)
 
 
@@ -377,51 +360,8 @@ def test_html_is_valid_nu_checker(quality):
     except NuMissing as exc:
         pytest.fail(str(exc))
     assert checked == set(quality.pages), "the Nu HTML Checker did not check every page"
-    errors = unexpected(messages, ALLOWED_NU_ERRORS)
-    known = {reason: [m for m in errors if re.search(f, m.file) and re.search(p, m.message)] for f, p, reason in KNOWN_NU_BUGS}
-    problems = [str(m) for m in errors if not any(m in found for found in known.values())]
+    problems = [str(m) for m in unexpected(messages, ALLOWED_NU_ERRORS)]
     assert not problems, report(problems)
-    fixed = [reason for reason, found in known.items() if not found]
-    assert not fixed, f"fixed, remove from KNOWN_NU_BUGS: {fixed}"
-    if known:
-        pytest.xfail("; ".join(f"{reason} ({len(found)} errors)" for reason, found in known.items()))
-
-
-MATERIAL_COPIES = {
-    # our file: (Material's file, [(Material's text, ours)]) — templates/theme/ files that are copies
-    # of Material's with small changes; anything else differing means Material changed: look again.
-    "base.html": ("base.html", [
-        ("<html lang=\"{{ lang.t('language') }}\" class=\"no-js\">",
-         "<html lang=\"{{ lang.t('language') }}\" dir=\"{{ config.theme.direction or lang.t('direction') }}\" class=\"no-js\">"),
-        ('id="__drawer" autocomplete="off">', 'id="__drawer">'),
-        ('id="__search" autocomplete="off">', 'id="__search">'),
-    ]),
-    "partials/nav-item.html": ("partials/nav-item.html", [
-        ('tabindex="{{ tabindex }}"', '{% if tabindex %}tabindex="{{ tabindex }}"{% endif %}'),
-    ]),
-    "partials/search.html": ("partials/search.html", [
-        ('<div class="md-search" data-md-component="search" role="dialog">',
-         '<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">'),
-    ]),
-    "partials/toc.html": ("partials/toc.html", [
-        ('<label class="md-nav__title" for="__toc">', '<label class="md-nav__title"{% if page in nav.pages %} for="__toc"{% endif %}>'),
-    ]),
-}
-
-
-@pytest.mark.parametrize("ours", sorted(MATERIAL_COPIES))
-def test_material_copies_differ_only_as_documented(ours):
-    import material
-
-    theirs, changes = MATERIAL_COPIES[ours]
-    original = (Path(material.__file__).parent / "templates" / theirs).read_text(encoding="utf-8")
-    original = re.sub(r"^\{#-\n  This file was automatically generated - do not edit\n-#\}\n", "", original)
-    for old, new in changes:
-        assert old in original, f"Material's {theirs} changed: {old!r} is gone; update templates/theme/{ours}"
-        original = original.replace(old, new)
-    copy = (REPO / "templates" / "theme" / ours).read_text(encoding="utf-8")
-    copy = re.sub(r"^\{#- hemismart:.*?-#\}\n", "", copy, flags=re.S)
-    assert copy == original, f"templates/theme/{ours} differs from Material's {theirs} beyond the documented changes"
 
 
 # -- every check can fail -------------------------------------------------------------------------------
