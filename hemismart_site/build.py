@@ -1,8 +1,8 @@
 """The pipeline: validate → render every language → MkDocs per language → swap into site/.
 
 Each language is its own MkDocs site under ``/{lang}/`` (Material's
-documented route for multilingual sites): its own search index with that
-language's stemmer, its own 404 page, ``<html lang>`` and direction from
+documented route for multilingual sites): its own search index
+(hemismart_site/search.py), its own 404 page, ``<html lang>`` and direction from
 Material's ``theme.language``. A per-language config INHERITs the shared
 ``mkdocs.yml`` and sets only what differs (see :func:`language_config`).
 
@@ -156,6 +156,7 @@ def theme_extra(project: Project, l10n: Localizer) -> dict:
             "switcher": {"label": plain("switcher.label"), "other_languages": plain("switcher.other_languages")},
             "not_found": {key: plain(f"not_found.{key}") for key in ("title", "text", "home", "chooser")},
             "notice": f"{plain('notice.title')} {plain('notice.text')}",
+            "search": plain("search.nav"),
             "footer": f"{plain('footer.identifiers')} {plain('footer.not_advice')}",
         },
     }
@@ -173,27 +174,10 @@ def language_config(project: Project, lang: str, work: Path, strict: bool) -> di
         "site_dir": str((work / "site" / lang).resolve()),
         "strict": strict,
         "theme": {"language": lang, "custom_dir": str(root / THEME_DIR)},
-        "plugins": {"search": {"lang": _search_languages(lang)}},
         "nav": nav_for(project, lang),
         "not_in_nav": "/sites/",
         "extra": theme_extra(project, l10n),
     }
-
-
-SEARCH_LANGUAGES = {"en": "en", "de": "de", "fr": "fr", "nl": "nl", "da": "da", "fi": "fi", "sv": "sv", "nb": "no",
-                    "it": "it", "es": "es", "he": "en"}
-"""The lunr language of each site language's search index, i.e. which stemmer it uses.
-
-Norwegian Bokmål uses lunr's ``no``. Hebrew has no stemmer that MkDocs accepts (MkDocs checks
-``search.lang`` against its own lunr languages, which lack Hebrew, and would fall back to
-``en`` silently): it is set to ``en`` here on purpose, which in Material means the
-language-neutral tokenizer without stemming; Hebrew words are still found (tested)."""
-
-
-def _search_languages(lang: str) -> list[str]:
-    if lang not in SEARCH_LANGUAGES:
-        raise BuildError(f"no search language set for {lang!r}: add it to SEARCH_LANGUAGES in hemismart_site/build.py")
-    return [SEARCH_LANGUAGES[lang]]
 
 
 def write_language_config(project: Project, lang: str, work: Path, strict: bool) -> Path:

@@ -73,6 +73,7 @@ PAGES: list[Page] = [
     Page("investigators/treatment", "investigators/treatment.md.j2", "investigators"),
     Page("investigators/sites", "investigators/sites.md.j2", "investigators"),
     Page("glossary", "glossary.md.j2", None),
+    Page("search", "search.md.j2", None),
 ]
 """The fixed pages, in navigation order."""
 

@@ -67,7 +67,7 @@ def test_two_clean_builds_are_byte_identical(builds):
     assert sorted(first) == sorted(second)
     assert [path for path in first if first[path] != second[path] and not path.endswith(".pdf")] == []
     expected = {"index.html", "404.html", "sitemap.xml", *sitemap_files(builds["project"]),
-                *(f"{lang}/search/search_index.json" for lang in builds["project"].config.languages)}
+                *(f"{lang}/search/index.json" for lang in builds["project"].config.languages)}
     assert expected <= set(first), "the comparison covers the sitemaps and the search index"
 
 

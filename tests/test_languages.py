@@ -1,4 +1,4 @@
-"""Every language, every page: lang and dir, the switcher, hreflang, search, no stray English, same facts."""
+"""Every language, every page: lang and dir, the switcher, hreflang, the search index, no stray English, same facts."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from babel import Locale
 
-from hemismart_site.build import SEARCH_LANGUAGES
 from hemismart_site.localize import load_translations
 from hemismart_site.pages import all_pages
 from hemismart_site.validate import load_project
@@ -115,13 +114,12 @@ def test_lang_dir_switcher_and_hreflang(site, lang, url):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_search_index_per_language(site, lang):
-    index = json.loads((site / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == [SEARCH_LANGUAGES[lang]]
-    assert SEARCH_LANGUAGES[lang] == lang or (lang, SEARCH_LANGUAGES[lang]) in {("nb", "no"), ("he", "en")}
-    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
-    assert {p.url for p in PAGES} <= locations | {""}
+    index = json.loads((site / lang / "search" / "index.json").read_text(encoding="utf-8"))
+    indexed = [page["url"] for page in index["pages"]]
+    # Every page of the navigation, in its order; not the hospital pages, not the search page itself.
+    assert indexed == [p.url for p in PAGES if p.id != "search" and not p.slug]
     # Only this language's pages: the index holds this language's words, and no other language's title.
-    texts = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
+    texts = " ".join(page["title"] + " " + " ".join(" ".join(s) for s in page["sections"]) for page in index["pages"])
     own = load_translations(ROOT, lang).strings["glossary.relapse.definition"]
     assert own.split()[0] in texts
     for other in LANGS:
@@ -129,6 +127,9 @@ def test_search_index_per_language(site, lang):
             other_title = load_translations(ROOT, other).strings["families.hospitals.by_country_title"]
             if other_title != load_translations(ROOT, lang).strings["families.hospitals.by_country_title"]:
                 assert other_title not in texts, (lang, other)
+    # The note every page repeats is left out.
+    notice = load_translations(ROOT, lang).strings["notice.text"]
+    assert " ".join(notice.split()[:6]) not in texts
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -592,10 +592,10 @@ def test_no_page_gives_a_dose_in_mg(site):
         found = [text[max(m.start() - 30, 0):m.end() + 30] for m in MG.finditer(text)]
         if found:
             offenders[str(path.relative_to(site.site))] = found
-    index = (site.site / LANG / "search" / "search_index.json").read_text(encoding="utf-8")
+    index = (site.site / LANG / "search" / "index.json").read_text(encoding="utf-8")
     found = [index[max(m.start() - 30, 0):m.end() + 30] for m in MG.finditer(index)]
     if found:
-        offenders["search_index.json"] = found
+        offenders["search/index.json"] = found
     assert offenders == {}
 
 

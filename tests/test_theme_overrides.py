@@ -22,10 +22,6 @@ MATERIAL_COPIES = {
     "partials/nav-item.html": ("partials/nav-item.html", [
         ('tabindex="{{ tabindex }}"', '{% if tabindex %}tabindex="{{ tabindex }}"{% endif %}'),
     ]),
-    "partials/search.html": ("partials/search.html", [
-        ('<div class="md-search" data-md-component="search" role="dialog">',
-         '<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">'),
-    ]),
     "partials/toc.html": ("partials/toc.html", [
         ('<label class="md-nav__title" for="__toc">', '<label class="md-nav__title"{% if page in nav.pages %} for="__toc"{% endif %}>'),
     ]),

@@ -1,0 +1,150 @@
+"""The site's own search index: one small JSON file per language, read only on the search page.
+
+Material's search loads its whole index and a lunr worker on every page view (about 37 KB gzip per
+visit in English). This index is written by a MkDocs plugin (``hemismart-search``, registered in
+pyproject.toml and enabled in mkdocs.yml), through MkDocs' plugin API: after each page is rendered
+its article is cut into sections (the page itself, then each ``h2``/``h3`` with an id), and at the
+end of the build the sections are written to ``search/index.json``. ``templates/theme/assets/
+search.js`` reads it on ``/{lang}/search/`` only and matches every word of the query in any
+language, Hebrew included (no stemmer needed).
+
+Left out of the index: the parts every page repeats (the "not medical advice" note, the draft
+translation note, the trial footer, the list of languages), the printable sheets, the day grids
+(their days are also written out in words, which are indexed), and the hospital pages, whose facts
+are found through the hospitals lists of the families and of the investigators. Pages are in the
+navigation's order, which is the order of equally good results.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin
+
+INDEX_FILE = "search/index.json"
+
+SKIP_CLASSES = {"hs-notice", "hs-draft", "hs-trial", "hs-languages", "hs-sheets", "hs-personal", "hs-grid"}
+"""Elements whose text is not indexed: repeated on every page (notes, footer, language list), for print
+or JavaScript only, or the day grids (a cell per day; the same days are also written out in words)."""
+
+SKIP_TAGS = {"script", "style", "template", "svg", "button"}
+SKIP_URL = re.compile(r"^(sites|search)/")
+"""Pages not indexed: the hospital pages (the hospitals lists hold the same facts) and the search page."""
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+@dataclass
+class Section:
+    """A part of a page: the page's start (no anchor), or a heading with its id and the text under it."""
+
+    anchor: str
+    heading: str
+    text: list[str] = field(default_factory=list)
+
+    def as_list(self) -> list[str]:
+        return [self.anchor, self.heading, squash(" ".join(self.text))]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class _Sections(HTMLParser):
+    """Collect the sections of Material's ``<article class="md-content__inner">``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sections: list[Section] = []
+        self._depth = 0  # depth inside the article; 0 = outside
+        self._skip_depth = 0  # depth inside a skipped element; 0 = not skipping
+        self._heading: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        classes = set((a.get("class") or "").split())
+        if not self._depth:
+            if tag == "article" and "md-content__inner" in classes:
+                self._depth = 1
+                self.sections.append(Section("", ""))
+            return
+        if tag in VOID:
+            return
+        self._depth += 1
+        if self._skip_depth:
+            self._skip_depth += 1
+        elif tag in SKIP_TAGS or classes & SKIP_CLASSES or "hidden" in a:
+            self._skip_depth = 1
+        elif tag in ("h1", "h2", "h3"):
+            self._heading = (tag, a.get("id") or "", [])
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._depth or tag in VOID:
+            return
+        self._depth -= 1
+        if self._skip_depth:
+            self._skip_depth -= 1
+            return
+        if self._heading and tag == self._heading[0]:
+            level, anchor, words = self._heading
+            self._heading = None
+            text = squash(" ".join(words))
+            if level == "h1":
+                self.sections[0].heading = text
+            elif anchor:
+                self.sections.append(Section(anchor, text))
+            else:
+                self.sections[-1].text.append(text)
+
+    def handle_data(self, data: str) -> None:
+        if not self._depth or self._skip_depth:
+            return
+        if self._heading:
+            self._heading[2].append(data)
+        else:
+            self.sections[-1].text.append(data)
+
+
+def page_sections(html: str) -> list[Section]:
+    """The sections of one built page (empty if it has no article)."""
+    parser = _Sections()
+    parser.feed(html)
+    parser.close()
+    return [s for s in parser.sections if s.heading or s.text]
+
+
+def index_document(pages: dict[str, list[Section]]) -> str:
+    """The index as JSON: ``{"pages": [{"url", "title", "sections": [[anchor, heading, text]…]}]}``,
+    pages in the given order; deterministic bytes."""
+    doc = {"pages": [{"url": url, "title": sections[0].heading if sections else "",
+                      "sections": [s.as_list() for s in sections]}
+                     for url, sections in pages.items()]}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+
+
+class SearchIndexPlugin(BasePlugin):
+    """MkDocs plugin: collect each page's sections, write ``search/index.json`` after the build."""
+
+    def on_pre_build(self, config, **kwargs) -> None:
+        self._pages: dict[str, list[Section]] = {}
+        self._order: list[str] = []
+
+    def on_nav(self, nav, config, files, **kwargs):
+        self._order = [page.url for page in nav.pages]
+        return nav
+
+    def on_post_page(self, output: str, page, config, **kwargs) -> str:
+        if not SKIP_URL.match(page.url):
+            self._pages[page.url] = page_sections(output)
+        return output
+
+    def on_post_build(self, config, **kwargs) -> None:
+        path = Path(config["site_dir"]) / INDEX_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rank = {url: i for i, url in enumerate(self._order)}
+        pages = dict(sorted(self._pages.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
+        path.write_text(index_document(pages), encoding="utf-8", newline="\n")
