@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 from hemismart_site.config import SiteConfig, config_path
 from hemismart_site.errors import ContentError, Problem, format_path
 from hemismart_site.load import Loaded, load_yaml
-from hemismart_site.model import FILES, Facts, parse_range
+from hemismart_site.model import FILES, Facts, SubProtocol, parse_range
 
 CONTENT_DIR = "content"
 
@@ -468,7 +468,7 @@ def rule_master_protocol(project: Project) -> Iterator[Problem]:
         yield _at(project, file, ("study_url",), f"does not give trial.yml registry.record_url ({trial.registry.record_url}) for {trial.identifiers.nct_id}")
 
 
-def _sub_protocol_fields(project: Project, i: int, sub, trial_nct: str) -> Iterator[Problem]:
+def _sub_protocol_fields(project: Project, i: int, sub: SubProtocol, trial_nct: str) -> Iterator[Problem]:
     """This trial: described here, its facts from trial.yml. Any other study: linked only, its facts written out."""
     path = ("sub_protocols", i)
     if sub.described_here != (sub.nct_id == trial_nct):

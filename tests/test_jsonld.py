@@ -67,6 +67,16 @@ def test_every_page_has_one_medical_trial_block_agreeing_with_the_facts(built_si
         assert [loc["name"] for loc in data["studyLocation"]] == [s.city for s in facts.sites]
 
 
+@pytest.mark.parametrize("rel", ["index.html", "404.html"])
+def test_root_pages_carry_the_block_in_the_source_language(built_site, rel):
+    blocks = jsonld_blocks(built_site.site / rel)
+    assert len(blocks) == 1
+    data = json.loads(blocks[0])
+    assert data["@type"] == "MedicalTrial"
+    assert data["inLanguage"] == built_site.project.config.source_language
+    assert len(data["studyLocation"]) == len(built_site.project.facts.sites)
+
+
 def test_phase_and_design_follow_the_facts(built_site):
     facts = built_site.project.facts
     l10n = built_site.l10n("en")
@@ -121,7 +131,7 @@ def test_hem_ismart_page_lists_every_sub_protocol_with_its_link(built_site, lang
     trial = built_site.project.facts.trial
     page = f"/{lang}/hem-ismart/"
     doc = parse_html((built_site.site / lang / "hem-ismart" / "index.html").read_text(encoding="utf-8"))
-    rows = doc.one("table", cls="hs-sub-protocols").one("tbody").find_all("tr")
+    rows = doc.one("div", cls="hs-sub-protocols").one("table").one("tbody").find_all("tr")
     assert len(rows) == len(mp.sub_protocols)
     for row, sub in zip(rows, mp.sub_protocols, strict=True):
         link = next(a for a in row.find_all("a") if a.text == sub.nct_id)
