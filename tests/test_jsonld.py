@@ -142,6 +142,8 @@ def test_hem_ismart_page_lists_every_sub_protocol_with_its_link(built_site, lang
             assert target == f"https://clinicaltrials.gov/study/{sub.nct_id}"
         title = row.one("span", lang="en")
         assert title.text == (trial.identifiers.brief_title if sub.described_here else sub.title)
+    cards = doc.one("div", cls="hs-sub-protocol-cards").find_all("table")
+    assert [[a.text for a in card.find_all("a")] for card in cards] == [[sub.nct_id] for sub in mp.sub_protocols]
 
 
 @pytest.mark.parametrize("lang", LANGS)
