@@ -480,7 +480,7 @@ def _sub_protocol_fields(project: Project, i: int, sub: SubProtocol, trial_nct: 
             yield _at(project, "master_protocol.yml", path + (key,), "remove it: the study described here takes it from trial.yml")
         elif not sub.described_here and not given:
             yield _at(project, "master_protocol.yml", path, f"{key} is missing (write null if the source does not give it)")
-    if not sub.described_here and sub.title is None:
+    if not sub.described_here and "title" in sub.model_fields_set and sub.title is None:
         yield _at(project, "master_protocol.yml", path + ("title",), "a study the site links to needs its title")
 
 
