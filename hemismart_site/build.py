@@ -30,6 +30,7 @@ import yaml
 
 from hemismart_site.config import language_direction
 from hemismart_site.errors import BuildError, ContentError
+from hemismart_site.jsonld import FACTS_FILE, facts_json, medical_trial, script_json
 from hemismart_site.localize import Localizer, load_translations, translation_problems
 from hemismart_site.pages import PAGES
 from hemismart_site.render import make_environment, render_language
@@ -87,7 +88,7 @@ def _build(project: Project, langs: list[str], *, strict: bool, site_dir: Path |
             from hemismart_site.pdf import print_schedules
 
             print_schedules(out, project.facts, langs)
-        write_tree(work / "root", render_root(project, env, langs))
+        write_tree(work / "root", {**render_root(project, env, langs), FACTS_FILE: facts_json(project.facts)})
         _copy_tree(work / "root", out)
         _swap(out, target)
         pages = sum(1 for _ in target.rglob("*.html"))
@@ -158,6 +159,7 @@ def theme_extra(project: Project, l10n: Localizer) -> dict:
             "notice": f"{plain('notice.title')} {plain('notice.text')}",
             "search": plain("search.nav"),
             "footer": f"{plain('footer.identifiers')} {plain('footer.not_advice')}",
+            "jsonld": script_json(medical_trial(l10n)),
         },
     }
 

@@ -193,6 +193,7 @@ class Localizer:
             "short_name": t.identifiers.short_name,
             "acronym": t.identifiers.acronym,
             "registry_name": t.registry.name,
+            "master_protocol": f.master_protocol.name,
             "age_min": n(t.eligibility.min_years),
             "age_max": n(t.eligibility.max_years),
             "enrollment": n(t.design.enrollment.count),

@@ -659,6 +659,60 @@ class Glossary(Strict):
     """Term ids; each is an anchor (``glossary/#relapse``) and has translations ``glossary.<id>.term`` and ``.definition``."""
 
 
+# --------------------------------------------------------------------------
+# content/master_protocol.yml
+# --------------------------------------------------------------------------
+
+NctId = Annotated[StrictStr, Field(pattern=r"^NCT\d{8}$")]
+
+
+class SubProtocol(Strict):
+    """One sub-protocol of the master protocol, as a registry source names it."""
+
+    nct_id: NctId
+    """Its ClinicalTrials.gov number, NCT and eight digits."""
+    letter: Annotated[StrictStr, Field(pattern=r"^[A-Z]$")]
+    """Its letter (curated: read from its registry title, ``HEM-iSMART-A`` is A)."""
+    described_here: StrictBool
+    """True for the one sub-protocol this site describes (its facts are content/trial.yml, so it gives
+    no title, status or phases here); false for a study the site only links to in the registry."""
+    title: Text | None = None
+    """Its title, verbatim as the source gives it (registry English); only when not described here."""
+    status: OverallStatus | None = None
+    """Its recruitment status as the source gives it, or null when the source does not give it
+    (written out either way when not described here)."""
+    phases: list[Phase] | None = None
+    """Its phases as the source gives them (``PHASE1/PHASE2`` is [PHASE1, PHASE2]), or null when the
+    source does not give them (written out either way when not described here)."""
+    source: Text
+    """Where these facts come from: the file and its section (``NCT05751044.registry-page.txt,
+    Related Clinical Trials``), or content/trial.yml for the study described here."""
+
+
+class MasterProtocol(Strict):
+    """content/master_protocol.yml: the master protocol this trial belongs to, and its sub-protocols."""
+
+    name: Text
+    """The master protocol's name as the registry writes it (``HEM-iSMART``)."""
+    registry_quote: Text
+    """The registry's sentence saying the study belongs to a master protocol, verbatim (must be found in
+    trial.yml's description and contain ``name``)."""
+    study_url: Annotated[StrictStr, Field(pattern=r"^https://[^\s]*\{nct_id\}$")]
+    """The registry's address of any study, with ``{nct_id}`` where its number goes (must give
+    trial.yml's ``registry.record_url`` for this trial)."""
+    sub_protocols: Annotated[list[SubProtocol], Field(min_length=1)]
+    """The sub-protocols the sources name, this trial included, in letter order."""
+
+    @property
+    def described(self) -> SubProtocol:
+        """The sub-protocol this site describes."""
+        return next(s for s in self.sub_protocols if s.described_here)
+
+    def url_of(self, nct_id: str) -> str:
+        """The registry's page of a study."""
+        return self.study_url.replace("{nct_id}", nct_id)
+
+
 FILES: dict[str, type[Strict]] = {
     "trial.yml": Trial,
     "eligibility.yml": Eligibility,
@@ -666,6 +720,7 @@ FILES: dict[str, type[Strict]] = {
     "sites.yml": Sites,
     "discrepancies.yml": Discrepancies,
     "glossary.yml": Glossary,
+    "master_protocol.yml": MasterProtocol,
 }
 """Each content file and the model that reads it."""
 
@@ -681,6 +736,7 @@ class Facts(BaseModel):
     sites: list[Site]
     discrepancies: list[Discrepancy]
     glossary: list[str]
+    master_protocol: MasterProtocol
 
     def discrepancy(self, ident: str) -> Discrepancy:
         """The discrepancy with this id."""

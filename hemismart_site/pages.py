@@ -25,6 +25,8 @@ class Page:
     """Navigation section id (``families``, ``investigators``), or None for a top-level page."""
     slug: str | None = None
     """For a hospital page: the site's slug."""
+    text_key: str | None = None
+    """Prefix of its translation keys when it is not the id (``hem_ismart`` for ``hem-ismart``)."""
 
     @property
     def src(self) -> str:
@@ -43,6 +45,8 @@ class Page:
     @property
     def key(self) -> str:
         """Prefix of the page's translation keys (``families.treatment``; hospital pages share ``hospital``)."""
+        if self.text_key:
+            return self.text_key
         return "hospital" if self.slug else self.id.replace("/", ".")
 
     def link_to(self, other: Page, anchor: str | None = None) -> str:
@@ -72,6 +76,7 @@ PAGES: list[Page] = [
     Page("investigators/eligibility", "investigators/eligibility.md.j2", "investigators"),
     Page("investigators/treatment", "investigators/treatment.md.j2", "investigators"),
     Page("investigators/sites", "investigators/sites.md.j2", "investigators"),
+    Page("hem-ismart", "hem-ismart.md.j2", None, text_key="hem_ismart"),
     Page("glossary", "glossary.md.j2", None),
     Page("search", "search.md.j2", None),
 ]

@@ -8,7 +8,9 @@ each language, ``sitemap.xml`` indexes the per-language sitemaps.
 from __future__ import annotations
 
 import jinja2
+from markupsafe import Markup
 
+from hemismart_site.jsonld import medical_trial, script_json
 from hemismart_site.localize import Localizer, load_translations
 from hemismart_site.validate import Project
 
@@ -33,6 +35,7 @@ def render_root(project: Project, env: jinja2.Environment, languages: list[str])
         "site_url": project.config.site_url,
         "languages": l10ns,
         "source": source,
+        "jsonld": Markup(script_json(medical_trial(source))),
     }
     out = {path: env.get_template(name).render(context) for path, name in ROOT_TEMPLATES.items()}
     for path, name in ROOT_STATIC.items():

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 from hemismart_site.config import SiteConfig, config_path
 from hemismart_site.errors import ContentError, Problem, format_path
 from hemismart_site.load import Loaded, load_yaml
-from hemismart_site.model import FILES, Facts, parse_range
+from hemismart_site.model import FILES, Facts, SubProtocol, parse_range
 
 CONTENT_DIR = "content"
 
@@ -71,6 +71,7 @@ def load_project(root: Path) -> Project:
         sites=models["sites.yml"].sites,
         discrepancies=models["discrepancies.yml"].discrepancies,
         glossary=models["glossary.yml"].terms,
+        master_protocol=models["master_protocol.yml"],
     )
     project = Project(root, models["site_config.yml"], facts, sources)
     problems = [p for rule in RULES for p in rule(project)]
@@ -447,6 +448,42 @@ def rule_languages(project: Project) -> Iterator[Problem]:
             yield _at(project, "site_config.yml", ("audiences", name, "min_age"), "is above max_age")
 
 
+def rule_master_protocol(project: Project) -> Iterator[Problem]:
+    """Sub-protocols: unique numbers and letters in letter order; exactly this trial is described here."""
+    mp, trial = project.facts.master_protocol, project.facts.trial
+    file, subs = "master_protocol.yml", project.facts.master_protocol.sub_protocols
+    yield from _duplicates(project, file, ((("sub_protocols", i, "nct_id"), s.nct_id) for i, s in enumerate(subs)), "NCT number")
+    yield from _duplicates(project, file, ((("sub_protocols", i, "letter"), s.letter) for i, s in enumerate(subs)), "letter")
+    for i, sub in enumerate(subs):
+        if i and sub.letter < subs[i - 1].letter:
+            yield _at(project, file, ("sub_protocols", i, "letter"), f"{sub.letter!r} comes after {subs[i - 1].letter!r}: keep letter order")
+        yield from _sub_protocol_fields(project, i, sub, trial.identifiers.nct_id)
+    if not any(s.nct_id == trial.identifiers.nct_id for s in subs):
+        yield _at(project, file, ("sub_protocols",), f"{trial.identifiers.nct_id} (trial.yml identifiers.nct_id) is not listed")
+    if mp.registry_quote not in _all_text(trial.description):
+        yield _at(project, file, ("registry_quote",), "not found in trial.yml description")
+    if mp.name not in mp.registry_quote:
+        yield _at(project, file, ("name",), f"{mp.name!r} does not appear in registry_quote")
+    if mp.url_of(trial.identifiers.nct_id) != trial.registry.record_url:
+        yield _at(project, file, ("study_url",), f"does not give trial.yml registry.record_url ({trial.registry.record_url}) for {trial.identifiers.nct_id}")
+
+
+def _sub_protocol_fields(project: Project, i: int, sub: SubProtocol, trial_nct: str) -> Iterator[Problem]:
+    """This trial: described here, its facts from trial.yml. Any other study: linked only, its facts written out."""
+    path = ("sub_protocols", i)
+    if sub.described_here != (sub.nct_id == trial_nct):
+        why = "it is this trial" if sub.nct_id == trial_nct else f"only {trial_nct} (trial.yml) is described on this site"
+        yield _at(project, "master_protocol.yml", path + ("described_here",), f"must be {str(not sub.described_here).lower()}: {why}")
+    for key in ("title", "status", "phases"):
+        given = key in sub.model_fields_set
+        if sub.described_here and given:
+            yield _at(project, "master_protocol.yml", path + (key,), "remove it: the study described here takes it from trial.yml")
+        elif not sub.described_here and not given:
+            yield _at(project, "master_protocol.yml", path, f"{key} is missing (write null if the source does not give it)")
+    if not sub.described_here and "title" in sub.model_fields_set and sub.title is None:
+        yield _at(project, "master_protocol.yml", path + ("title",), "a study the site links to needs its title")
+
+
 RULES: list[Callable[[Project], Iterable[Problem]]] = [
     rule_unique_ids,
     rule_criteria_numbering,
@@ -459,5 +496,6 @@ RULES: list[Callable[[Project], Iterable[Problem]]] = [
     rule_countries,
     rule_contacts,
     rule_languages,
+    rule_master_protocol,
 ]
 """Every cross-field rule, run in this order; all of them run even when one finds problems."""
