@@ -63,6 +63,9 @@
     var p = document.createElement("p");
     if (at < 0) { p.textContent = section.text.slice(0, SNIPPET * 2); return p; }
     var start = Math.max(0, at - SNIPPET), end = Math.min(section.text.length, at + length + SNIPPET);
+    // Whole words only at both ends of the snippet.
+    if (start > 0) { var space = section.text.indexOf(" ", start); if (space >= 0 && space < at) { start = space + 1; } }
+    if (end < section.text.length) { var last = section.text.lastIndexOf(" ", end); if (last > at + length) { end = last; } }
     var mark = document.createElement("mark");
     mark.textContent = section.text.slice(at, at + length);
     p.appendChild(document.createTextNode((start > 0 ? "… " : "") + section.text.slice(start, at)));
