@@ -72,8 +72,8 @@ ROUTE_WORDS = {
 
 
 def slugify(text: str) -> str:
-    """ASCII, lower case, hyphenated: ``Hôpital des Enfants`` → ``hopital-des-enfants``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """ASCII, lower case, hyphenated: ``Hôpital des Enfants`` → ``hopital-des-enfants``, ``Children's`` → ``childrens``."""
+    ascii_text = unicodedata.normalize("NFKD", re.sub(r"['’]", "", text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
