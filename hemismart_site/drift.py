@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hemismart_site.importer import FILES, Imported, import_record
+from hemismart_site.mapping import FROM
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Change:
     def text(self) -> str:
         """``content/sites.yml: sites[x].status: 'A' → 'B'``."""
         where = f"content/{self.file}: {self.key}"
+        if not self.key:
+            return f"content/{self.file}: new file, with {', '.join(self.new)} from the record"
         if self.what == "added":
             return f"{where}: new in the record: {_show(self.new)}"
         if self.what == "removed":
@@ -52,6 +55,9 @@ def changes_of(imported: Imported) -> list[Change]:
     for name in FILES:
         old = _without_source(imported.old_data[name])
         new = _without_source(imported.new_data[name])
+        if not old:
+            changes.append(Change(name, "", None, [k for k in FROM[name] if k in new], "added"))
+            continue
         if name == "eligibility.yml":
             old = _renumbered_summary(old, new)
         changes += _compare(name, "", old, new)

@@ -55,6 +55,7 @@ def import_record(record: Path, root: Path, checked: dt.date) -> Imported:
     content = root / "content"
     old_text = {name: _read(content / name) for name in FILES}
     old_data = {name: _plain_data(content / name, old_text[name]) for name in FILES}
+    _same_trial(reader, old_data["trial.yml"])
     sites, notes = site_facts(reader, old_data["sites.yml"])
     facts = {
         "trial.yml": trial_facts(reader, old_data["trial.yml"]),
@@ -68,6 +69,17 @@ def import_record(record: Path, root: Path, checked: dt.date) -> Imported:
     for name in FILES:
         new_text[name] = _render(name, old_text[name], new_data[name], reader)
     return Imported(old_text, new_text, old_data, new_data, notes)
+
+
+def _same_trial(reader: Reader, old_trial: dict) -> None:
+    """Refuse a record of another trial than the one content/ holds (nothing is written)."""
+    path = f"{PS}.identificationModule.nctId"
+    nct = reader.get(path, "text", required=False)
+    held = (old_trial.get("identifiers") or {}).get("nct_id") if isinstance(old_trial.get("identifiers"), dict) else None
+    if nct is not None and held is not None and nct != held:
+        reader.problem(path, f"is {nct}, but content/ holds {held}; a new trial starts from a content/ "
+                             "without trial.yml, eligibility.yml and sites.yml")
+        reader.raise_problems()
 
 
 def write_import(imported: Imported, root: Path) -> None:
@@ -116,18 +128,19 @@ def _without_checked(data: dict) -> dict:
 
 def _render(name: str, old_text: str | None, new: dict, reader: Reader) -> str:
     """The file's new text: ``new`` merged into the old file, or a new file with a header."""
-    if old_text is None or not old_text.strip():
+    node = load_rt(old_text) if old_text is not None else None
+    if node is None:  # no file, or one without data
         node = to_rt(new)
         nct = reader.text(f"{PS}.identificationModule.nctId")
         node.yaml_set_start_comment(HEADER.format(file=name, nct=nct))
     else:
-        node = load_rt(old_text)
         if "source" not in node:
             node.insert(0, "source", to_rt(new["source"]))
         node = merge(node, new, keyed={"sites": "slug"})
     text = dump_rt(node)
-    if plain(parse_yaml(text, name).data) != plain(new):
-        raise AssertionError(f"{name}: the written YAML does not read back as the imported facts")
+    if plain(parse_yaml(text, name).data) != plain(new):  # a safeguard: never write what would read differently
+        raise ContentError([Problem(f"content/{name}", None, "", "the merged YAML would not read back as the imported "
+                                    "facts (a bug in the import: please report it); nothing was written")])
     return text
 
 

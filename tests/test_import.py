@@ -15,7 +15,7 @@ from hemismart_site.errors import ContentError
 from hemismart_site.load import load_yaml
 from hemismart_site.mapping import FROM, slugify
 from hemismart_site.validate import load_project
-from recordedit import NEW_SITE, RECORD_PATH, changed_record, locations, record, remove_criterion, write
+from recordedit import NEW_SITE, OTHER_TRIAL, RECORD_PATH, changed_record, locations, record, write
 
 REGISTRY_FILES = ("trial.yml", "eligibility.yml", "sites.yml")
 CHECKED = "2031-01-02"
@@ -236,6 +236,14 @@ def test_a_malformed_record_is_rejected_with_its_path(content_tree, tmp_path, ca
     assert snapshot(content_tree.root) == before
 
 
+def test_a_record_of_another_trial_is_refused(content_tree, capsys):
+    before = snapshot(content_tree.root)
+    assert run_import(content_tree.root, OTHER_TRIAL) == 1
+    assert (f"{OTHER_TRIAL}: protocolSection.identificationModule.nctId: is NCT09990001, but content/ holds NCT05751044"
+            in capsys.readouterr().err)
+    assert snapshot(content_tree.root) == before
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("{\"protocolSection\": ", "not JSON: Expecting value"),
     ("[1, 2]", "(top level): expected a mapping, got a list"),
@@ -311,3 +319,84 @@ def test_check_fails_when_the_files_name_different_versions(content_tree):
     line = content_tree.line("content/sites.yml", "last_update_posted:")
     assert [str(p) for p in exc.value.problems] == [
         f"content/sites.yml:{line}: source.last_update_posted: differs from trial.yml source.last_update_posted"]
+
+
+# --------------------------------------------------------------------------
+# Another trial: an INDUSTRY sponsor, US sites with states, bulleted criteria
+# without sub-items, no outcomes, data-sharing or collaborators, no EU CT number
+# --------------------------------------------------------------------------
+
+OTHER_CURATED = {
+    # What the trial office writes after importing a new trial (README: "Another trial").
+    "content/schedule.yml": """\
+cycle_length_days: 21
+cycle_length_text: Each cycle lasts 21 days.
+venetoclax_ramp_up_days: 3
+ramp_up_text: A 3-day examplinib ramp-up is used in cycle 1.
+intrathecal_text: No intrathecal therapy is given in this study.
+cycles:
+- id: every-cycle
+  first_cycle: 1
+  repeats: true
+  rows:
+  - medicine: examplinib
+    days: ["1-21"]
+    registry_text: Examplinib once a day (days 1-21)
+  - medicine: irinotecan
+    days: ["1-5"]
+    registry_text: irinotecan (days 1-5)
+""",
+    "content/discrepancies.yml": "discrepancies: []\n",
+}
+
+
+def test_another_trial_imports_into_an_empty_content_and_builds(site_tree, tmp_path):
+    from sitebuild import run_cli
+
+    root = site_tree.root
+    for name in REGISTRY_FILES:
+        (root / "content" / name).unlink()
+    result = run_cli("import-registry", OTHER_TRIAL, "--root", root, "--checked", "2025-06-13")
+    assert result.returncode == 1, result.stderr  # written, but the curated parts are still missing
+    assert "Traceback" not in result.stderr
+    assert "note: new site \"Northfield Children's Hospital\" (Denver): slug 'northfield-childrens-hospital-denver'" in result.stdout
+    assert "note: new intervention 'Examplinib': id 'examplinib', routes ['oral']" in result.stdout
+    assert sorted(line.split(": ", 2)[1] for line in result.stderr.splitlines()[:-1]) == ["dose_levels", "family_summary"]
+
+    trial = data(root, "trial.yml")
+    assert trial["identifiers"]["eu_ct_number"] is None
+    assert trial["sponsors"] == {"responsible_party": "SPONSOR", "lead": {"name": "Acme Oncology, Inc.", "class": "INDUSTRY"},
+                                 "collaborators": []}
+    assert "outcomes" not in trial and "ipd_sharing" not in trial
+    sites = data(root, "sites.yml")["sites"]
+    assert [(s["slug"], s["state"]) for s in sites[:2]] == [("northfield-childrens-hospital", "Massachusetts"),
+                                                         ("northfield-childrens-hospital-denver", "Colorado")]
+    assert "contacts" in sites[3] and sites[3]["contacts"] == [] and "coordinates" not in sites[3]
+    criteria = data(root, "eligibility.yml")
+    assert [c["id"] for c in criteria["inclusion"] + criteria["exclusion"]] == ["IN01", "IN02", "IN03", "EX01", "EX02"]
+
+    # The trial office writes what the registry does not hold ...
+    site_tree.edit("content/trial.yml", "dose_levels: []\n", "dose_levels:\n- level: 1\n  venetoclax: reference\n  registry_text: null\n")
+    site_tree.edit("content/eligibility.yml", "family_summary: []\n",
+                   "family_summary:\n- id: consent\n  criteria: [IN01]\n- id: pregnancy\n  criteria: [EX01]\n")
+    for path, text in OTHER_CURATED.items():
+        site_tree.write(path, text)
+    site_tree.edit("content/translations/en.yml", "  medicine:\n", "  medicine:\n"
+                   "    examplinib:\n      name: \"Examplinib\"\n      what: \"Examplinib is the medicine this study is about.\"\n"
+                   "    irinotecan:\n      name: \"Irinotecan\"\n      what: \"Irinotecan is a chemotherapy medicine.\"\n")
+    # ... and rewrites the texts that name an EU CT number this trial does not have.
+    site_tree.edit("content/translations/en.yml", " · EU CT {eu_ct_number}.", ".", count=2)
+
+    site = tmp_path / "site"
+    result = run_cli("build", "--no-pdf", "--lang", "en", "--site-dir", site, "--root", root)
+    assert result.returncode == 0, result.stderr
+    page = (site / "en" / "sites" / "northfield-childrens-hospital" / "index.html").read_text(encoding="utf-8")
+    assert "Massachusetts" in page and "Boston" in page and "alex.smith@northfield.example" in page
+    investigators = (site / "en" / "investigators" / "index.html").read_text(encoding="utf-8")
+    assert "Acme Oncology, Inc." in investigators and "EU CT" not in investigators
+    assert "last checked against the registry record on June 13, 2025" in investigators
+    assert (site / "en" / "sites" / "northfield-childrens-hospital-denver" / "index.html").is_file()
+    # Importing the same record again changes nothing, curated parts included.
+    before = snapshot(root)
+    assert run_cli("import-registry", OTHER_TRIAL, "--root", root, "--checked", "2030-01-01").returncode == 0
+    assert snapshot(root) == before
