@@ -340,23 +340,44 @@ def _family_summary(lines: list[dict], renamed: dict[str, str]) -> list[dict]:
 
 
 def site_facts(r: Reader, old: dict) -> tuple[dict, list[str]]:
-    """Sites in registry order, and notes on new slugs. A site already in content/
-    (same facility and city) keeps its slug; a new one gets one derived from its facility."""
+    """Sites in registry order, and notes on new and renamed sites.
+
+    A site already in content/ keeps its slug: matched by facility and city, or else (a facility
+    renamed in the registry) by city, country and postcode when exactly one unmatched site has
+    them. A new site gets a slug derived from its facility.
+    """
     old_sites = [s for s in old.get("sites") or [] if isinstance(s, dict)]
-    known = {(s.get("facility"), s.get("city")): s for s in old_sites}
+    paths = r.paths(f"{CLM}.locations")
+    places = [(r.text(f"{p}.facility"), r.text(f"{p}.city"), r.text(f"{p}.country"), r.text(f"{p}.zip", required=False))
+              for p in paths]
+    matches = _match_sites(places, old_sites)
     taken = {s.get("slug") for s in old_sites}
     sites, notes = [], []
-    for p in r.paths(f"{CLM}.locations"):
-        facility, city = r.text(f"{p}.facility"), r.text(f"{p}.city")
-        match = known.get((facility, city))
-        if match is not None:
-            slug = match.get("slug")
-        else:
+    for p, (facility, city, *_), match in zip(paths, places, matches, strict=True):
+        if match is None:
             slug = unique_slug(slugify(facility or "") or "site", taken, city or "")
             notes.append(f"new site {facility!r} ({city}): slug {slug!r}")
+        else:
+            slug = match.get("slug")
+            if match.get("facility") != facility:
+                notes.append(f"site {match.get('facility')!r} ({city}) is now called {facility!r}: slug {slug!r} kept")
         taken.add(slug)
         sites.append(_site(r, p, slug))
     return {"sites": sites}, notes
+
+
+def _match_sites(places: list[tuple], old_sites: list[dict]) -> list[dict | None]:
+    """For each (facility, city, country, zip) of the record, the site of content/ it is, if any."""
+    by_name = {(s.get("facility"), s.get("city")): s for s in old_sites}
+    matches = [by_name.get((facility, city)) for facility, city, _, _ in places]
+    unmatched = [s for s in old_sites if not any(m is s for m in matches)]
+    for i, (_, city, country, postcode) in enumerate(places):
+        if matches[i] is None:
+            same = [s for s in unmatched if (s.get("city"), s.get("country"), s.get("postcode")) == (city, country, postcode)]
+            if len(same) == 1:
+                matches[i] = same[0]
+                unmatched.remove(same[0])
+    return matches
 
 
 def _site(r: Reader, p: str, slug: str) -> dict:

@@ -173,6 +173,23 @@ def test_a_new_site_with_a_taken_slug_gets_its_city(content_tree, tmp_path, caps
     assert [s["slug"] for s in sites[:1] + sites[-1:]] == ["st-anna-kinderspital", "st-anna-kinderspital-graz"]
 
 
+def test_a_renamed_facility_keeps_its_slug(content_tree, tmp_path, capsys):
+    rec = record()
+    locations(rec)[0]["facility"] = "St. Anna Children's Hospital"
+    assert run_import(content_tree.root, write(rec, tmp_path / "r.json")) == 0
+    site = data(content_tree.root, "sites.yml")["sites"][0]
+    assert (site["slug"], site["facility"]) == ("st-anna-kinderspital", "St. Anna Children's Hospital")
+    assert ("note: site 'St. Anna Kinderspital' (Vienna) is now called \"St. Anna Children's Hospital\": "
+            "slug 'st-anna-kinderspital' kept") in capsys.readouterr().out
+
+
+def test_bulleted_criteria_are_numbered_by_position():
+    from hemismart_site.registry import parse_criteria
+
+    parsed = parse_criteria("Inclusion Criteria:\n\n* Age 2 to 21 years\n* Signed consent\n\nExclusion Criteria:\n\n* Pregnancy\n")
+    assert [[i["text"] for i in parsed[k]] for k in ("inclusion", "exclusion")] == [["Age 2 to 21 years", "Signed consent"], ["Pregnancy"]]
+
+
 @pytest.mark.parametrize(("text", "slug"), [
     ("Hôpital des Enfants GH Pellegrin - CHU de Bordeaux", "hopital-des-enfants-gh-pellegrin-chu-de-bordeaux"),
     ("Schneider's Children's Medical Center", "schneiders-childrens-medical-center"),
