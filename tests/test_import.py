@@ -19,6 +19,7 @@ from recordedit import NEW_SITE, OTHER_TRIAL, RECORD_PATH, changed_record, locat
 
 REGISTRY_FILES = ("trial.yml", "eligibility.yml", "sites.yml")
 CHECKED = "2031-01-02"
+REPO_CONTENT = Path(__file__).resolve().parents[1] / "content"
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -417,3 +418,71 @@ def test_another_trial_imports_into_an_empty_content_and_builds(site_tree, tmp_p
     before = snapshot(root)
     assert run_cli("import-registry", OTHER_TRIAL, "--root", root, "--checked", "2030-01-01").returncode == 0
     assert snapshot(root) == before
+
+
+# --------------------------------------------------------------------------
+# Every key is either registry-derived (with its record path) or curated;
+# every registry-derived value is the record's own
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", REGISTRY_FILES)
+def test_every_key_is_registry_derived_or_curated(name):
+    from hemismart_site.mapping import CURATED
+
+    keys = set(load_yaml(REPO_CONTENT / name).data)
+    curated_top = {path.split(".")[0].split("[")[0] for path in CURATED[name] if "." not in path and "[" not in path}
+    assert keys == {"source"} | set(FROM[name]) | curated_top
+
+
+GENERATED = {
+    # Keys the import writes that are not copied from the record, and why.
+    "registry.name": "the registry's name",
+    "registry.record_url": "built from nctId",
+    "arm.interventions[]": "intervention ids for interventionNames",
+    "outcomes.primary[].id": "numbered by position",
+    "outcomes.secondary[].id": "numbered by position",
+    "inclusion[].id": "numbered as in the registry",
+    "exclusion[].id": "numbered as in the registry",
+    "inclusion[].items[].marker": "the registry's marker, read from the criteria text",
+    "exclusion[].items[].marker": "the registry's marker, read from the criteria text",
+    "inclusion[].items[].items[].marker": "the registry's marker, read from the criteria text",
+    "exclusion[].items[].items[].marker": "the registry's marker, read from the criteria text",
+}
+
+
+def _leaves(node: object, path: str = ""):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _leaves(v, f"{path}.{k}" if path else k)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _leaves(v, f"{path}[]")
+    else:
+        yield path, node
+
+
+def _record_values(node: object) -> set[str]:
+    from hemismart_site.registry import flatten, parse_criteria
+
+    values = {json.dumps(v) for _, v in _leaves(node)}
+    criteria = parse_criteria(node["protocolSection"]["eligibilityModule"]["eligibilityCriteria"])
+    values |= {json.dumps(text) for kind in criteria.values() for _, _, text in flatten(kind)}
+    return values
+
+
+@pytest.mark.parametrize("name", REGISTRY_FILES)
+def test_every_registry_derived_value_is_the_records_own(name):
+    """No value in a registry-derived key is made up: each is a value of the record (criteria: of its parsed text)."""
+    from hemismart_site.mapping import CURATED
+
+    record_values = _record_values(record())
+    curated = [path.replace("[]", "") for path in CURATED[name]]
+    found = 0
+    for path, value in _leaves(load_yaml(REPO_CONTENT / name).data):
+        plain_path = path.replace("[]", "")
+        if path.startswith("source.") or path in GENERATED or any(plain_path == c or plain_path.startswith(c + ".") for c in curated):
+            continue
+        assert json.dumps(value) in record_values, f"{name}: {path} = {value!r} is not a value of the record"
+        found += 1
+    assert found > 20
