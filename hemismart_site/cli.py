@@ -95,8 +95,9 @@ def _parser() -> argparse.ArgumentParser:
                                           "intervention ids and routes, thresholds, the families' summary, dose levels) "
                                           "and the files' comments and key order are kept; a new site gets a slug from its "
                                           "facility, a site no longer in the record is removed (both are reported). "
-                                          "Importing the same record again changes nothing. A malformed record is "
-                                          "reported with its JSON path and nothing is written.",
+                                          "Importing the same record again changes nothing. A malformed record, or a "
+                                          "record of another trial than content/ holds, is reported with its JSON path "
+                                          "and nothing is written.",
                               epilog="Exit code 0: imported (or nothing to change); 1: the record is malformed (nothing "
                                      "written) or the written content/ does not validate yet (the problems are listed).")
     _root_option(imp)

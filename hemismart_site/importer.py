@@ -54,7 +54,7 @@ def import_record(record: Path, root: Path, checked: dt.date) -> Imported:
     reader = load_record(record)
     content = root / "content"
     old_text = {name: _read(content / name) for name in FILES}
-    old_data = {name: _plain_data(content / name, old_text[name]) for name in FILES}
+    old_data = {name: _plain_data(f"content/{name}", old_text[name]) for name in FILES}
     _same_trial(reader, old_data["trial.yml"])
     sites, notes = site_facts(reader, old_data["sites.yml"])
     facts = {
@@ -95,14 +95,13 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def _plain_data(path: Path, text: str | None) -> dict:
-    if text is None:
-        return {}
-    data = parse_yaml(text, str(path)).data
+def _plain_data(name: str, text: str | None) -> dict:
+    """The file's data as the site reads it ({} for no file or an empty one)."""
+    data = parse_yaml(text, name).data if text is not None else None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ContentError([Problem(str(path), 1, "", "expected a mapping of keys at the top of the file")])
+        raise ContentError([Problem(name, 1, "", "expected a mapping of keys at the top of the file")])
     return data
 
 
@@ -110,12 +109,12 @@ def _with_sources(reader: Reader, old_data: dict, facts: dict, checked: dt.date)
     """Each file's facts under a ``source:`` block; ``checked`` moves only when some fact changed."""
     idm, sm = f"{PS}.identificationModule", f"{PS}.statusModule"
     record = {"record": reader.text(f"{idm}.nctId"), "last_update_posted": reader.text(f"{sm}.lastUpdatePostDateStruct.date")}
-    old_checked = {(old_data[name].get("source") or {}).get("checked") for name in FILES} if all(
-        isinstance(old_data[name].get("source"), dict) for name in FILES) else {None}
+    old_sources = [old_data[name].get("source") for name in FILES]
+    old_checked = {s.get("checked") if isinstance(s, dict) else None for s in old_sources}
     data = {name: {"source": {**record, "checked": None, "from": FROM[name]}, **facts[name]} for name in FILES}
     unchanged = len(old_checked) == 1 and None not in old_checked and all(
         same(_without_checked(old_data[name]), _without_checked(data[name])) for name in FILES)
-    when = next(iter(old_checked)) if unchanged else checked.isoformat()
+    when = old_checked.pop() if unchanged else checked.isoformat()
     for name in FILES:
         data[name]["source"]["checked"] = when
     return data

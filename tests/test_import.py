@@ -486,3 +486,12 @@ def test_every_registry_derived_value_is_the_records_own(name):
         assert json.dumps(value) in record_values, f"{name}: {path} = {value!r} is not a value of the record"
         found += 1
     assert found > 20
+
+
+def test_a_broken_content_file_is_reported_and_nothing_is_written(content_tree, capsys):
+    content_tree.edit("content/sites.yml", "  city: Vienna\n", "  city: 'Vienna\n")
+    before = snapshot(content_tree.root)
+    assert run_import(content_tree.root, RECORD_PATH) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("content/sites.yml:") and "not valid YAML" in err and "Traceback" not in err
+    assert snapshot(content_tree.root) == before
