@@ -57,11 +57,9 @@ def import_record(record: Path, root: Path, checked: dt.date) -> Imported:
     old_data = {name: _plain_data(f"content/{name}", old_text[name]) for name in FILES}
     _same_trial(reader, old_data["trial.yml"])
     sites, notes = site_facts(reader, old_data["sites.yml"])
-    facts = {
-        "trial.yml": trial_facts(reader, old_data["trial.yml"]),
-        "eligibility.yml": eligibility_facts(reader, old_data["eligibility.yml"]),
-        "sites.yml": sites,
-    }
+    eligibility, criteria_notes = eligibility_facts(reader, old_data["eligibility.yml"])
+    facts = {"trial.yml": trial_facts(reader, old_data["trial.yml"]), "eligibility.yml": eligibility, "sites.yml": sites}
+    notes += criteria_notes
     reader.raise_problems()
     notes += _removed_sites(old_data["sites.yml"], sites) + _new_interventions(old_data["trial.yml"], facts["trial.yml"])
     new_data = _with_sources(reader, old_data, facts, checked)

@@ -289,11 +289,13 @@ DEFAULT_UNITS = ["years", "months", "days", "hours", "percent"]
 """Units a new eligibility.yml starts with (each has a translation ``unit.<id>``)."""
 
 
-def eligibility_facts(r: Reader, old: dict) -> dict:
-    """Criteria from eligibilityCriteria; a criterion whose text is unchanged keeps its thresholds.
+def eligibility_facts(r: Reader, old: dict) -> tuple[dict, list[str]]:
+    """Criteria from eligibilityCriteria, and notes on criteria whose text changed.
 
-    ``family_summary`` lines follow their criteria to their new ids; a
-    criterion that is gone is dropped from its line.
+    A criterion keeps its thresholds when its text is unchanged, or when its text changed but the
+    list has as many criteria as before and the one with its number is not found elsewhere (an
+    edited criterion: the thresholds are kept for the office to check). ``family_summary`` lines
+    follow their criteria to their new ids; a criterion that is gone is dropped from its line.
     """
     path = f"{PS}.eligibilityModule.eligibilityCriteria"
     text = r.text(path)
@@ -304,23 +306,37 @@ def eligibility_facts(r: Reader, old: dict) -> dict:
         parsed = {"inclusion": [], "exclusion": []}
     out: dict = {"units": old.get("units", DEFAULT_UNITS)}
     renamed: dict[str, str] = {}
+    notes: list[str] = []
     for kind, prefix in (("inclusion", "IN"), ("exclusion", "EX")):
         old_list = [c for c in old.get(kind) or [] if isinstance(c, dict)]
-        by_text = {c.get("text"): c for c in old_list}
+        matches = _match_criteria([item["text"] for item in parsed[kind]], old_list)
         out[kind] = []
-        for n, item in enumerate(parsed[kind], start=1):
-            ident = f"{prefix}{n:02d}"
-            known = by_text.get(item["text"])
-            criterion = {"id": ident, "text": item["text"]}
+        for n, (item, known) in enumerate(zip(parsed[kind], matches, strict=True), start=1):
+            criterion = {"id": f"{prefix}{n:02d}", "text": item["text"]}
             if item["items"]:
                 criterion["items"] = [_item(i) for i in item["items"]]
             if known is not None:
-                renamed[known.get("id")] = ident
+                renamed[known.get("id")] = criterion["id"]
                 if known.get("thresholds"):
                     criterion["thresholds"] = known["thresholds"]
+                if known.get("text") != item["text"]:
+                    notes.append(f"{kind} criterion {criterion['id']}: its text changed; its thresholds and its "
+                                 "family_summary line were kept: check them")
             out[kind].append(criterion)
     out["family_summary"] = _family_summary(old.get("family_summary") or [], renamed)
-    return out
+    return out, notes
+
+
+def _match_criteria(texts: list[str], old_list: list[dict]) -> list[dict | None]:
+    """For each new criterion text, the criterion of content/ it is: same text, or (same count) same number."""
+    by_text = {c.get("text"): c for c in old_list}
+    matches = [by_text.get(text) for text in texts]
+    if len(old_list) == len(texts):
+        used = {id(m) for m in matches if m is not None}
+        for i, old_criterion in enumerate(old_list):
+            if matches[i] is None and id(old_criterion) not in used and old_criterion.get("text") not in texts:
+                matches[i] = old_criterion
+    return matches
 
 
 def _item(item: dict) -> dict:

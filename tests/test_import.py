@@ -191,6 +191,22 @@ def test_bulleted_criteria_are_numbered_by_position():
     assert [[i["text"] for i in parsed[k]] for k in ("inclusion", "exclusion")] == [["Age 2 to 21 years", "Signed consent"], ["Pregnancy"]]
 
 
+def test_an_edited_criterion_keeps_its_thresholds_and_summary_line(content_tree, tmp_path, capsys):
+    rec = record()
+    module = rec["protocolSection"]["eligibilityModule"]
+    old = "Children between 1 year (≥ 12 months) and 18 years of age at the time of first diagnosis"
+    assert module["eligibilityCriteria"].count(old) == 1
+    module["eligibilityCriteria"] = module["eligibilityCriteria"].replace(old, old.replace("Children", "Patients"))
+    before = data(content_tree.root, "eligibility.yml")
+    assert run_import(content_tree.root, write(rec, tmp_path / "r.json")) == 0
+    after = data(content_tree.root, "eligibility.yml")
+    assert after["inclusion"][0]["text"].startswith("Patients between 1 year")
+    assert after["inclusion"][0]["thresholds"] == before["inclusion"][0]["thresholds"]
+    assert after["family_summary"] == before["family_summary"]
+    assert ("note: inclusion criterion IN01: its text changed; its thresholds and its family_summary line were kept: "
+            "check them") in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(("text", "slug"), [
     ("Hôpital des Enfants GH Pellegrin - CHU de Bordeaux", "hopital-des-enfants-gh-pellegrin-chu-de-bordeaux"),
     ("Schneider's Children's Medical Center", "schneiders-childrens-medical-center"),
