@@ -61,7 +61,7 @@ def import_record(record: Path, root: Path, checked: dt.date) -> Imported:
     facts = {"trial.yml": trial_facts(reader, old_data["trial.yml"]), "eligibility.yml": eligibility, "sites.yml": sites}
     notes += criteria_notes
     reader.raise_problems()
-    notes += _removed_sites(old_data["sites.yml"], sites) + _new_interventions(old_data["trial.yml"], facts["trial.yml"])
+    notes += _removed_sites(old_data["sites.yml"], sites) + _intervention_notes(old_data["trial.yml"], facts["trial.yml"])
     new_data = _with_sources(reader, old_data, facts, checked)
     new_text = {}
     for name in FILES:
@@ -147,7 +147,16 @@ def _removed_sites(old: dict, new: dict) -> list[str]:
             for s in old.get("sites") or [] if isinstance(s, dict) and s.get("slug") not in kept]
 
 
-def _new_interventions(old: dict, new: dict) -> list[str]:
-    known = {iv.get("id") for iv in old.get("interventions") or [] if isinstance(iv, dict)}
-    return [f"new intervention {iv['name']!r}: id {iv['id']!r}, routes {iv['routes']} read from "
-            f"{iv['registry_description']!r} (check them)" for iv in new["interventions"] if iv["id"] not in known]
+def _intervention_notes(old: dict, new: dict) -> list[str]:
+    """New interventions, and known ones whose name or description changed (check the curated routes)."""
+    known = {iv.get("id"): iv for iv in old.get("interventions") or [] if isinstance(iv, dict)}
+    notes = []
+    for iv in new["interventions"]:
+        before = known.get(iv["id"])
+        if before is None:
+            notes.append(f"new intervention {iv['name']!r}: id {iv['id']!r}, routes {iv['routes']} read from "
+                         f"{iv['registry_description']!r} (check them)")
+        elif (before.get("name"), before.get("registry_description")) != (iv["name"], iv["registry_description"]):
+            notes.append(f"intervention {iv['id']!r} is now {iv['name']!r}, {iv['registry_description']!r}: "
+                         f"id and routes {iv['routes']} kept (check them)")
+    return notes

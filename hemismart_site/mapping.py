@@ -201,13 +201,15 @@ def _design(r: Reader) -> dict:
 
 
 def _interventions(r: Reader, old: list[dict]) -> list[dict]:
-    """Interventions in registry order; an intervention already in content/ (same name) keeps its id and routes."""
-    by_name = {iv.get("name"): iv for iv in old if isinstance(iv, dict)}
-    taken = {iv.get("id") for iv in old if isinstance(iv, dict)}
+    """Interventions in registry order. One already in content/ (same name, or renamed in place:
+    same count and position) keeps its id and routes; a new one gets both derived from the record."""
+    old_list = [iv for iv in old if isinstance(iv, dict)]
+    paths = r.paths(f"{AIM}.interventions")
+    names = [r.text(f"{p}.name") for p in paths]
+    taken = {iv.get("id") for iv in old_list}
     out = []
-    for p in r.paths(f"{AIM}.interventions"):
-        name, description = r.text(f"{p}.name"), r.text(f"{p}.description")
-        known = by_name.get(name)
+    for p, name, known in zip(paths, names, match_items(names, old_list, "name"), strict=True):
+        description = r.text(f"{p}.description")
         if known is not None:
             ident, routes = known.get("id"), known.get("routes")
         else:
@@ -216,6 +218,20 @@ def _interventions(r: Reader, old: list[dict]) -> list[dict]:
         taken.add(ident)
         out.append({"id": ident, "type": r.text(f"{p}.type"), "name": name, "registry_description": description, "routes": routes})
     return out
+
+
+def match_items(keys: list, old_list: list[dict], field: str) -> list[dict | None]:
+    """For each new item (by its ``field`` value), the item of content/ it is: the one with the same
+    value, or, when the list kept its length, the unmatched one at the same position whose value is
+    gone from the record (an item edited in place)."""
+    by_key = {item.get(field): item for item in old_list}
+    matches = [by_key.get(key) for key in keys]
+    if len(old_list) == len(keys):
+        used = {id(m) for m in matches if m is not None}
+        for i, item in enumerate(old_list):
+            if matches[i] is None and id(item) not in used and item.get(field) not in keys:
+                matches[i] = item
+    return matches
 
 
 def _arm(r: Reader, interventions: list[dict]) -> dict | None:
@@ -309,7 +325,7 @@ def eligibility_facts(r: Reader, old: dict) -> tuple[dict, list[str]]:
     notes: list[str] = []
     for kind, prefix in (("inclusion", "IN"), ("exclusion", "EX")):
         old_list = [c for c in old.get(kind) or [] if isinstance(c, dict)]
-        matches = _match_criteria([item["text"] for item in parsed[kind]], old_list)
+        matches = match_items([item["text"] for item in parsed[kind]], old_list, "text")
         out[kind] = []
         for n, (item, known) in enumerate(zip(parsed[kind], matches, strict=True), start=1):
             criterion = {"id": f"{prefix}{n:02d}", "text": item["text"]}
@@ -325,18 +341,6 @@ def eligibility_facts(r: Reader, old: dict) -> tuple[dict, list[str]]:
             out[kind].append(criterion)
     out["family_summary"] = _family_summary(old.get("family_summary") or [], renamed)
     return out, notes
-
-
-def _match_criteria(texts: list[str], old_list: list[dict]) -> list[dict | None]:
-    """For each new criterion text, the criterion of content/ it is: same text, or (same count) same number."""
-    by_text = {c.get("text"): c for c in old_list}
-    matches = [by_text.get(text) for text in texts]
-    if len(old_list) == len(texts):
-        used = {id(m) for m in matches if m is not None}
-        for i, old_criterion in enumerate(old_list):
-            if matches[i] is None and id(old_criterion) not in used and old_criterion.get("text") not in texts:
-                matches[i] = old_criterion
-    return matches
 
 
 def _item(item: dict) -> dict:

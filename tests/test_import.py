@@ -207,6 +207,17 @@ def test_an_edited_criterion_keeps_its_thresholds_and_summary_line(content_tree,
             "check them") in capsys.readouterr().out
 
 
+def test_an_intervention_described_anew_keeps_its_id_and_routes(content_tree, tmp_path, capsys):
+    rec = record()
+    interventions = rec["protocolSection"]["armsInterventionsModule"]["interventions"]
+    interventions[1]["description"] = "oral tablets"
+    assert run_import(content_tree.root, write(rec, tmp_path / "r.json")) == 0
+    iv = data(content_tree.root, "trial.yml")["interventions"][1]
+    assert (iv["id"], iv["routes"], iv["registry_description"]) == ("venetoclax", ["oral"], "oral tablets")
+    assert "note: intervention 'venetoclax' is now 'Venetoclax', 'oral tablets': id and routes ['oral'] kept (check them)" \
+        in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(("text", "slug"), [
     ("Hôpital des Enfants GH Pellegrin - CHU de Bordeaux", "hopital-des-enfants-gh-pellegrin-chu-de-bordeaux"),
     ("Schneider's Children's Medical Center", "schneiders-childrens-medical-center"),
