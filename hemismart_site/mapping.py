@@ -156,7 +156,7 @@ def trial_facts(r: Reader, old: dict) -> dict:
         "central_contacts": [_contact(r, p) for p in r.paths(f"{CLM}.centralContacts")],
         "ipd_sharing": _ipd_sharing(r),
     }
-    return _drop_none(out)
+    return {k: v for k, v in out.items() if v is not None or k == "outcomes"}  # outcomes: null is written
 
 
 def _identifiers(r: Reader, nct: str | None, old: dict) -> dict:

@@ -414,8 +414,8 @@ class Trial(Strict):
     """The medicines, in registry order."""
     dose_levels: Annotated[list[DoseLevel], Field(min_length=1)]
     """Dose levels, described without amounts."""
-    outcomes: Outcomes | None = None
-    """Primary and secondary outcomes (none when the record has no outcomes module)."""
+    outcomes: Outcomes | None
+    """Primary and secondary outcomes; null when the record has no outcomes module."""
     eligibility: AgeLimits
     """Age, sex and healthy-volunteer fields of the eligibility module."""
     sponsors: Sponsors

@@ -412,7 +412,7 @@ def test_another_trial_imports_into_an_empty_content_and_builds(site_tree, tmp_p
     assert trial["identifiers"]["eu_ct_number"] is None
     assert trial["sponsors"] == {"responsible_party": "SPONSOR", "lead": {"name": "Acme Oncology, Inc.", "class": "INDUSTRY"},
                                  "collaborators": []}
-    assert "outcomes" not in trial and "ipd_sharing" not in trial
+    assert trial["outcomes"] is None and "ipd_sharing" not in trial
     sites = data(root, "sites.yml")["sites"]
     assert [(s["slug"], s["state"]) for s in sites[:2]] == [("northfield-childrens-hospital", "Massachusetts"),
                                                          ("northfield-childrens-hospital-denver", "Colorado")]
@@ -522,3 +522,15 @@ def test_a_broken_content_file_is_reported_and_nothing_is_written(content_tree, 
     err = capsys.readouterr().err
     assert err.startswith("content/sites.yml:") and "not valid YAML" in err and "Traceback" not in err
     assert snapshot(content_tree.root) == before
+
+
+def test_outcomes_and_eu_ct_number_are_still_required_keys(content_tree):
+    """Another trial may have none (null), but the keys cannot be left out of trial.yml."""
+    text = content_tree.read("content/trial.yml")
+    start, end = text.index("outcomes:\n"), text.index("eligibility:\n  minimum_age")
+    content_tree.write("content/trial.yml", text[:start] + text[end:])
+    content_tree.edit("content/trial.yml", "  eu_ct_number: 2022-501866-22-00\n", "")
+    with pytest.raises(ContentError) as exc:
+        load_project(content_tree.root)
+    assert sorted(p.key for p in exc.value.problems) == ["identifiers.eu_ct_number", "outcomes"]
+    assert {p.message for p in exc.value.problems} == {"required key is missing"}
