@@ -1,4 +1,4 @@
-"""The command line: ``hemismart-site build | serve | check``.
+"""The command line: ``hemismart-site build | serve | check | calendar | import-registry | drift | translations``.
 
 Each command parses its options and calls one function. Problems with
 the content print one per line (``file:line: key: message``) and exit 1,
@@ -89,6 +89,35 @@ def _parser() -> argparse.ArgumentParser:
     calendar.add_argument("-o", "--output", type=Path, default=None, metavar="FILE", help="where to write the .ics (default: standard output)")
     calendar.set_defaults(run=_calendar)
 
+    imp = commands.add_parser("import-registry", help="update the registry-derived facts in content/ from a ClinicalTrials.gov record",
+                              description="Read a ClinicalTrials.gov API v2 study record (JSON) and write its facts into "
+                                          "content/trial.yml, eligibility.yml and sites.yml. Curated keys (slugs, "
+                                          "intervention ids and routes, thresholds, the families' summary, dose levels) "
+                                          "and the files' comments and key order are kept; a new site gets a slug from its "
+                                          "facility, a site no longer in the record is removed (both are reported). "
+                                          "Importing the same record again changes nothing. A malformed record, or a "
+                                          "record of another trial than content/ holds, is reported with its JSON path "
+                                          "and nothing is written.",
+                              epilog="Exit code 0: imported (or nothing to change); 1: the record is malformed (nothing "
+                                     "written) or the written content/ does not validate yet (the problems are listed).")
+    _root_option(imp)
+    imp.add_argument("record", type=Path, metavar="RECORD.json", help="the record, as https://clinicaltrials.gov/api/v2/studies/NCT… returns it")
+    imp.add_argument("--checked", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                     help="the date written as source.checked when a fact changes (default: today)")
+    imp.set_defaults(run=_import)
+
+    drift = commands.add_parser("drift", help="compare content/ with a ClinicalTrials.gov record, field by field",
+                                description="Import the record in memory and print every registry-derived fact that "
+                                            "differs from content/ (a site's status, a new or removed site, a contact, "
+                                            "a criterion, the last-update date). Writes nothing.",
+                                epilog="Exit code 0: in sync; 1: content/ differs from the record; 2: the record or "
+                                       "content/ cannot be read (the problems are listed).")
+    _root_option(drift)
+    drift.add_argument("record", type=Path, metavar="RECORD.json", help="the record to compare with")
+    drift.add_argument("--format", choices=("text", "markdown"), default="text",
+                       help="text (default) or markdown, e.g. for $GITHUB_STEP_SUMMARY")
+    drift.set_defaults(run=_drift)
+
     translations = commands.add_parser("translations", help="translation status for translators",
                                        description="What each language's translator has to look at.", epilog=EPILOG)
     translations.set_defaults(run=lambda _args: (translations.print_help(), 2)[1])
@@ -157,6 +186,45 @@ def _calendar(args: argparse.Namespace) -> int:
         args.output.write_bytes(data)
         print(f"Wrote {args.output} ({cycles} cycle(s) from {args.start.isoformat()}, {lang}).", file=sys.stderr)
     return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    import datetime
+
+    from hemismart_site.drift import changes_of
+    from hemismart_site.importer import import_record, write_import
+    from hemismart_site.validate import load_project
+
+    imported = import_record(args.record, args.root, args.checked or datetime.date.today())
+    changes = changes_of(imported)
+    write_import(imported, args.root)
+    for line in [c.text() for c in changes] + [f"note: {n}" for n in imported.notes]:
+        print(line)
+    written = ", ".join(f"content/{n}" for n in imported.changed) or "nothing (content/ already matches the record)"
+    print(f"{len(changes)} change(s) from {args.record}; written: {written}.")
+    try:
+        load_project(args.root)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s): the facts were imported, but content/ does not validate yet; "
+              "fix these (curated parts the registry does not hold) before building.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _drift(args: argparse.Namespace) -> int:
+    from hemismart_site.drift import drift, report
+
+    try:
+        changes = drift(args.record, args.root)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) found; cannot compare.", file=sys.stderr)
+        return 2
+    print(report(changes, args.record, args.format))
+    return 1 if changes else 0
 
 
 def _translations_status(args: argparse.Namespace) -> int:

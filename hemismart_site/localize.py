@@ -189,7 +189,6 @@ class Localizer:
         countries = {s.country for s in f.sites}
         params = {
             "nct_id": t.identifiers.nct_id,
-            "eu_ct_number": t.identifiers.eu_ct_number,
             "short_name": t.identifiers.short_name,
             "acronym": t.identifiers.acronym,
             "registry_name": t.registry.name,
@@ -209,7 +208,10 @@ class Localizer:
             "last_update": self.date(t.registry.last_update_posted.date),
             "start_date": self.date(t.status.start.date),
             "completion_date": self.date(t.status.completion.date),
+            "registry_checked": self.date(t.source.checked),
         }
+        if t.identifiers.eu_ct_number is not None:  # a text naming it is an error for a trial without one
+            params["eu_ct_number"] = t.identifiers.eu_ct_number
         for band, ages in self.project.config.audiences.items():
             key = band.replace("-", "_")
             params[f"{key}_min_age"] = n(ages.min_age)

@@ -136,6 +136,19 @@ class Organisation(Strict):
     """The registry's class of organisation (OTHER, INDUSTRY, NIH, …)."""
 
 
+class Source(Strict):
+    """Where a file's registry-derived facts come from (written by ``hemismart-site import-registry``)."""
+
+    record: Annotated[StrictStr, Field(pattern=r"^NCT\d{8}$")]
+    """The registry record the facts were taken from (its NCT number)."""
+    last_update_posted: Date
+    """The record's lastUpdatePostDateStruct.date: the version of the record the facts match."""
+    checked: Date
+    """When content/ was last brought in line with the record (changes only when a fact changed)."""
+    from_: Annotated[dict[StrictStr, Text], Field(alias="from")]
+    """Each registry-derived key of this file and the record path it comes from (see hemismart_site/mapping.py)."""
+
+
 # --------------------------------------------------------------------------
 # content/trial.yml
 # --------------------------------------------------------------------------
@@ -165,8 +178,8 @@ class Identifiers(Strict):
 
     nct_id: Annotated[StrictStr, Field(pattern=r"^NCT\d{8}$")]
     """The ClinicalTrials.gov number, NCT and eight digits."""
-    eu_ct_number: Annotated[StrictStr, Field(pattern=r"^\d{4}-\d{6}-\d{2}-\d{2}$")]
-    """The EU clinical trial number (CTIS), e.g. 2022-501866-22-00 (the record's orgStudyIdInfo)."""
+    eu_ct_number: Annotated[StrictStr, Field(pattern=r"^\d{4}-\d{6}-\d{2}-\d{2}$")] | None
+    """The EU clinical trial number (CTIS), e.g. 2022-501866-22-00 (the record's orgStudyIdInfo, or a secondary id of type CTIS); null when the record has none."""
     acronym: Text
     """The registry's acronym (``HEM-iSMART B``)."""
     short_name: Text
@@ -377,6 +390,8 @@ class IpdSharing(Strict):
 class Trial(Strict):
     """content/trial.yml: the study as the registry describes it."""
 
+    source: Source
+    """Where the registry-derived keys of this file come from."""
     registry: Registry
     """Where these facts come from."""
     identifiers: Identifiers
@@ -399,8 +414,8 @@ class Trial(Strict):
     """The medicines, in registry order."""
     dose_levels: Annotated[list[DoseLevel], Field(min_length=1)]
     """Dose levels, described without amounts."""
-    outcomes: Outcomes
-    """Primary and secondary outcomes."""
+    outcomes: Outcomes | None
+    """Primary and secondary outcomes; null when the record has no outcomes module."""
     eligibility: AgeLimits
     """Age, sex and healthy-volunteer fields of the eligibility module."""
     sponsors: Sponsors
@@ -494,6 +509,8 @@ class FamilySummaryItem(Strict):
 class Eligibility(Strict):
     """content/eligibility.yml: who can take part."""
 
+    source: Source
+    """Where the criteria come from."""
     units: Annotated[list[Slug], Field(min_length=1)]
     """Unit ids thresholds may use; each unit's symbol or word in each language is the translation ``unit.<id>``."""
     inclusion: Annotated[list[Criterion], Field(min_length=1)]
@@ -621,6 +638,8 @@ class Site(Strict):
 class Sites(Strict):
     """content/sites.yml: every participating hospital, in registry order."""
 
+    source: Source
+    """Where the sites come from."""
     sites: Annotated[list[Site], Field(min_length=1)]
     """The sites."""
 
@@ -734,6 +753,8 @@ class Facts(BaseModel):
     eligibility: Eligibility
     schedule: Schedule
     sites: list[Site]
+    registry_sources: dict[str, Source]
+    """The ``source:`` block of each file that holds registry-derived facts."""
     discrepancies: list[Discrepancy]
     glossary: list[str]
     master_protocol: MasterProtocol

@@ -57,10 +57,16 @@ def parse_list(text: str) -> list[dict]:
 
 
 def parse_criteria(text: str) -> dict[str, list[dict]]:
-    """The criteria as ``{"inclusion": [...], "exclusion": [...]}``, each numbered as in the registry."""
+    """The criteria as ``{"inclusion": [...], "exclusion": [...]}``, each numbered as in the registry.
+
+    A list whose criteria are all bullets (``*``), as many records write them, is numbered by position.
+    """
     out = {}
     for kind, part in split_criteria(text).items():
         items = parse_list(part)
+        if items and all(item["marker"] == "*" for item in items):
+            out[kind] = items
+            continue
         for expected, item in enumerate(items, start=1):
             if item["marker"] != f"{expected}.":
                 raise ValueError(f"{kind} criterion {expected} is numbered {item['marker']!r}")

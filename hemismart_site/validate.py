@@ -69,6 +69,7 @@ def load_project(root: Path) -> Project:
         eligibility=models["eligibility.yml"],
         schedule=models["schedule.yml"],
         sites=models["sites.yml"].sites,
+        registry_sources={name: models[name].source for name in ("trial.yml", "eligibility.yml", "sites.yml")},
         discrepancies=models["discrepancies.yml"].discrepancies,
         glossary=models["glossary.yml"].terms,
         master_protocol=models["master_protocol.yml"],
@@ -220,7 +221,8 @@ def rule_unique_ids(project: Project) -> Iterator[Problem]:
     t = f.trial
     yield from _duplicates(project, "trial.yml", ((("interventions", i, "id"), x.id) for i, x in enumerate(t.interventions)), "intervention id")
     yield from _duplicates(project, "trial.yml", ((("dose_levels", i, "level"), str(x.level)) for i, x in enumerate(t.dose_levels)), "dose level")
-    outcomes = [(("outcomes", kind, i, "id"), o.id) for kind in ("primary", "secondary") for i, o in enumerate(getattr(t.outcomes, kind))]
+    outcomes = [(("outcomes", kind, i, "id"), o.id) for kind in ("primary", "secondary")
+                for i, o in enumerate(getattr(t.outcomes, kind) if t.outcomes else [])]
     yield from _duplicates(project, "trial.yml", outcomes, "outcome id")
     yield from _duplicates(project, "sites.yml", ((("sites", i, "slug"), s.slug) for i, s in enumerate(f.sites)), "slug")
     yield from _duplicates(project, "discrepancies.yml", ((("discrepancies", i, "id"), d.id) for i, d in enumerate(f.discrepancies)), "discrepancy id")
@@ -484,6 +486,33 @@ def _sub_protocol_fields(project: Project, i: int, sub: SubProtocol, trial_nct: 
         yield _at(project, "master_protocol.yml", path + ("title",), "a study the site links to needs its title")
 
 
+def rule_provenance(project: Project) -> Iterator[Problem]:
+    """Every registry-derived key has a source: ``source.from`` gives the record path the import
+    maps it from (hemismart_site/mapping.py), and every file names the same record and version."""
+    from hemismart_site.mapping import FROM
+
+    trial = project.facts.trial
+    for file, expected in FROM.items():
+        source = project.facts.registry_sources[file]
+        data = project.sources[file].data
+        for key, path in expected.items():
+            if key not in data:
+                continue
+            if key not in source.from_:
+                yield _at(project, file, (key,), f"registry-derived, but source.from does not say where it comes from ({path})")
+            elif source.from_[key] != path:
+                yield _at(project, file, ("source", "from", key), f"is {source.from_[key]!r}; the import maps it from {path!r}")
+        for key in set(source.from_) - set(expected):
+            yield _at(project, file, ("source", "from", key), "not a registry-derived key of this file")
+        if source.record != trial.identifiers.nct_id:
+            yield _at(project, file, ("source", "record"), f"{source.record!r} is not this trial ({trial.identifiers.nct_id})")
+        for key in ("last_update_posted", "checked"):
+            if getattr(source, key) != getattr(trial.source, key):
+                yield _at(project, file, ("source", key), f"differs from trial.yml source.{key}")
+    if trial.source.last_update_posted != trial.registry.last_update_posted.date:
+        yield _at(project, "trial.yml", ("source", "last_update_posted"), "differs from registry.last_update_posted.date")
+
+
 RULES: list[Callable[[Project], Iterable[Problem]]] = [
     rule_unique_ids,
     rule_criteria_numbering,
@@ -497,5 +526,6 @@ RULES: list[Callable[[Project], Iterable[Problem]]] = [
     rule_contacts,
     rule_languages,
     rule_master_protocol,
+    rule_provenance,
 ]
 """Every cross-field rule, run in this order; all of them run even when one finds problems."""

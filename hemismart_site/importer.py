@@ -1,0 +1,162 @@
+"""``hemismart-site import-registry``: update the registry-derived facts in content/ from a record.
+
+The record is read and checked completely first (:mod:`hemismart_site.record`),
+mapped to the facts (:mod:`hemismart_site.mapping`), merged into the current
+files keeping their comments, key order and curated keys
+(:mod:`hemismart_site.rtmerge`), and only then written, each file atomically.
+A record that cannot be read leaves content/ untouched.
+
+Each written file starts with a ``source:`` block: the record, its last
+update date, the date content/ was last brought in line with it
+(``checked``; it changes only when the facts change, so importing the same
+record twice changes nothing) and ``from:``, the record path of each
+registry-derived key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hemismart_site.errors import ContentError, Problem
+from hemismart_site.load import parse_yaml
+from hemismart_site.mapping import FROM, PS, eligibility_facts, site_facts, trial_facts
+from hemismart_site.record import Reader, load_record
+from hemismart_site.rtmerge import merge, plain, same, to_rt
+from hemismart_site.yamlrt import dump_rt, load_rt, write_atomic
+
+FILES = ("trial.yml", "eligibility.yml", "sites.yml")
+"""The content files that hold registry-derived facts."""
+
+HEADER = ("{file}: imported from the ClinicalTrials.gov record {nct} by `hemismart-site import-registry`.\n"
+          "Registry wording is kept verbatim; `source.from` says where each key comes from.")
+
+
+@dataclass
+class Imported:
+    """The files an import would write, next to what content/ holds now."""
+
+    old_text: dict[str, str | None]
+    new_text: dict[str, str]
+    old_data: dict[str, dict]
+    new_data: dict[str, dict]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[str]:
+        """The files whose bytes would change."""
+        return [name for name in FILES if self.old_text[name] != self.new_text[name]]
+
+
+def import_record(record: Path, root: Path, checked: dt.date) -> Imported:
+    """Map ``record`` onto content/ under ``root`` in memory; raise ContentError if the record is wrong."""
+    reader = load_record(record)
+    content = root / "content"
+    old_text = {name: _read(content / name) for name in FILES}
+    old_data = {name: _plain_data(f"content/{name}", old_text[name]) for name in FILES}
+    _same_trial(reader, old_data["trial.yml"])
+    sites, notes = site_facts(reader, old_data["sites.yml"])
+    eligibility, criteria_notes = eligibility_facts(reader, old_data["eligibility.yml"])
+    facts = {"trial.yml": trial_facts(reader, old_data["trial.yml"]), "eligibility.yml": eligibility, "sites.yml": sites}
+    notes += criteria_notes
+    reader.raise_problems()
+    notes += _removed_sites(old_data["sites.yml"], sites) + _intervention_notes(old_data["trial.yml"], facts["trial.yml"])
+    new_data = _with_sources(reader, old_data, facts, checked)
+    new_text = {}
+    for name in FILES:
+        new_text[name] = _render(name, old_text[name], new_data[name], reader)
+    return Imported(old_text, new_text, old_data, new_data, notes)
+
+
+def _same_trial(reader: Reader, old_trial: dict) -> None:
+    """Refuse a record of another trial than the one content/ holds (nothing is written)."""
+    path = f"{PS}.identificationModule.nctId"
+    nct = reader.get(path, "text", required=False)
+    held = (old_trial.get("identifiers") or {}).get("nct_id") if isinstance(old_trial.get("identifiers"), dict) else None
+    if nct is not None and held is not None and nct != held:
+        reader.problem(path, f"is {nct}, but content/ holds {held}; a new trial starts from a content/ "
+                             "without trial.yml, eligibility.yml and sites.yml")
+        reader.raise_problems()
+
+
+def write_import(imported: Imported, root: Path) -> None:
+    """Write the changed files, each atomically."""
+    for name in imported.changed:
+        write_atomic(root / "content" / name, imported.new_text[name])
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def _plain_data(name: str, text: str | None) -> dict:
+    """The file's data as the site reads it ({} for no file or an empty one)."""
+    data = parse_yaml(text, name).data if text is not None else None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ContentError([Problem(name, 1, "", "expected a mapping of keys at the top of the file")])
+    return data
+
+
+def _with_sources(reader: Reader, old_data: dict, facts: dict, checked: dt.date) -> dict:
+    """Each file's facts under a ``source:`` block; ``checked`` moves only when some fact changed."""
+    idm, sm = f"{PS}.identificationModule", f"{PS}.statusModule"
+    record = {"record": reader.text(f"{idm}.nctId"), "last_update_posted": reader.text(f"{sm}.lastUpdatePostDateStruct.date")}
+    old_sources = [old_data[name].get("source") for name in FILES]
+    old_checked = {s.get("checked") if isinstance(s, dict) else None for s in old_sources}
+    data = {name: {"source": {**record, "checked": None, "from": FROM[name]}, **facts[name]} for name in FILES}
+    unchanged = len(old_checked) == 1 and None not in old_checked and all(
+        same(_without_checked(old_data[name]), _without_checked(data[name])) for name in FILES)
+    when = old_checked.pop() if unchanged else checked.isoformat()
+    for name in FILES:
+        data[name]["source"]["checked"] = when
+    return data
+
+
+def _without_checked(data: dict) -> dict:
+    source = {k: v for k, v in (data.get("source") or {}).items() if k != "checked"}
+    return {**data, "source": source}
+
+
+def _render(name: str, old_text: str | None, new: dict, reader: Reader) -> str:
+    """The file's new text: ``new`` merged into the old file, or a new file with a header."""
+    node = load_rt(old_text) if old_text is not None else None
+    if node is None:  # no file, or one without data
+        node = to_rt(new)
+        nct = reader.text(f"{PS}.identificationModule.nctId")
+        node.yaml_set_start_comment(HEADER.format(file=name, nct=nct))
+    else:
+        if "source" not in node:
+            node.insert(0, "source", to_rt(new["source"]))
+        node = merge(node, new, keyed={"sites": "slug"})
+    text = dump_rt(node)
+    if plain(parse_yaml(text, name).data) != plain(new):  # a safeguard: never write what would read differently
+        raise ContentError([Problem(f"content/{name}", None, "", "the merged YAML would not read back as the imported "
+                                    "facts (a bug in the import: please report it); nothing was written")])
+    return text
+
+
+def _removed_sites(old: dict, new: dict) -> list[str]:
+    kept = {s["slug"] for s in new["sites"]}
+    return [f"site removed (no longer in the record): {s.get('facility')!r} ({s.get('city')}), slug {s.get('slug')!r}"
+            for s in old.get("sites") or [] if isinstance(s, dict) and s.get("slug") not in kept]
+
+
+def _intervention_notes(old: dict, new: dict) -> list[str]:
+    """New interventions, and known ones whose name or description changed (check the curated routes)."""
+    known = {iv.get("id"): iv for iv in old.get("interventions") or [] if isinstance(iv, dict)}
+    notes = []
+    for iv in new["interventions"]:
+        before = known.get(iv["id"])
+        if before is None:
+            notes.append(f"new intervention {iv['name']!r}: id {iv['id']!r}, routes {iv['routes']} read from "
+                         f"{iv['registry_description']!r} (check them)")
+        elif (before.get("name"), before.get("registry_description")) != (iv["name"], iv["registry_description"]):
+            notes.append(f"intervention {iv['id']!r} is now {iv['name']!r}, {iv['registry_description']!r}: "
+                         f"id and routes {iv['routes']} kept (check them)")
+    return notes
