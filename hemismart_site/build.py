@@ -32,7 +32,7 @@ from hemismart_site.config import language_direction
 from hemismart_site.errors import BuildError, ContentError
 from hemismart_site.jsonld import FACTS_FILE, facts_json, medical_trial, script_json
 from hemismart_site.localize import Localizer, load_translations, translation_problems
-from hemismart_site.pages import PAGES
+from hemismart_site.pages import fixed_pages
 from hemismart_site.render import make_environment, render_language
 from hemismart_site.root import render_root
 from hemismart_site.validate import Project, load_project
@@ -128,7 +128,7 @@ def nav_for(project: Project, lang: str) -> list:
     l10n = Localizer(load_translations(project.root, lang), project.facts, project)
     nav: list = []
     sections: dict[str, list] = {}
-    for page in PAGES:
+    for page in fixed_pages(project.facts):
         entry = {str(l10n.t(f"{page.key}.nav")): page.src}
         if page.section is None:
             nav.append(entry)

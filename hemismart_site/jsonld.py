@@ -48,10 +48,7 @@ def medical_trial(l10n: Localizer) -> dict:
         "@context": "https://schema.org",
         "@type": "MedicalTrial",
         "inLanguage": l10n.lang,
-        "identifier": [
-            {"@type": "PropertyValue", "propertyID": "NCT", "name": t.registry.name, "value": t.identifiers.nct_id},
-            {"@type": "PropertyValue", "propertyID": "EU CT", "name": "EU CT", "value": t.identifiers.eu_ct_number},
-        ],
+        "identifier": _identifiers(t),
         "name": _english(t.identifiers.brief_title),
         "alternateName": t.identifiers.short_name,
         "sameAs": t.registry.record_url,
@@ -62,6 +59,14 @@ def medical_trial(l10n: Localizer) -> dict:
         "sponsor": {"@type": "Organization", "name": t.sponsors.lead.name},
         "studyLocation": [_location(site) for site in l10n.facts.sites],
     }
+
+
+def _identifiers(t) -> list[dict]:
+    """The registry number, and the EU CT number when the trial has one (a trial outside the EU has none)."""
+    ids = [{"@type": "PropertyValue", "propertyID": "NCT", "name": t.registry.name, "value": t.identifiers.nct_id}]
+    if t.identifiers.eu_ct_number is not None:
+        ids.append({"@type": "PropertyValue", "propertyID": "EU CT", "name": "EU CT", "value": t.identifiers.eu_ct_number})
+    return ids
 
 
 def _english(text: str) -> dict:

@@ -743,6 +743,10 @@ FILES: dict[str, type[Strict]] = {
 }
 """Each content file and the model that reads it."""
 
+OPTIONAL_FILES = {"master_protocol.yml"}
+"""Content files a trial may not have: a trial that is not part of a master protocol has no
+master_protocol.yml, and its site then has no master-protocol page."""
+
 
 class Facts(BaseModel):
     """Everything in content/, validated; what the templates receive as ``facts``."""
@@ -757,7 +761,8 @@ class Facts(BaseModel):
     """The ``source:`` block of each file that holds registry-derived facts."""
     discrepancies: list[Discrepancy]
     glossary: list[str]
-    master_protocol: MasterProtocol
+    master_protocol: MasterProtocol | None
+    """The master protocol the trial belongs to; None without content/master_protocol.yml."""
 
     def discrepancy(self, ident: str) -> Discrepancy:
         """The discrepancy with this id."""

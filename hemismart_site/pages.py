@@ -85,7 +85,12 @@ PAGES: list[Page] = [
 
 def all_pages(facts: Facts) -> list[Page]:
     """The fixed pages and one page per hospital (``sites/<slug>``)."""
-    return PAGES + [Page(f"sites/{site.slug}", "site.md.j2", None, slug=site.slug) for site in facts.sites]
+    return fixed_pages(facts) + [Page(f"sites/{site.slug}", "site.md.j2", None, slug=site.slug) for site in facts.sites]
+
+
+def fixed_pages(facts: Facts) -> list[Page]:
+    """The fixed pages this trial has: the master-protocol page only with a master protocol."""
+    return [p for p in PAGES if p.id != "hem-ismart" or facts.master_protocol is not None]
 
 
 def page_by_id(pages: list[Page], ident: str) -> Page:

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 from hemismart_site.config import SiteConfig, config_path
 from hemismart_site.errors import ContentError, Problem, format_path
 from hemismart_site.load import Loaded, load_yaml
-from hemismart_site.model import FILES, Facts, SubProtocol, parse_range
+from hemismart_site.model import FILES, OPTIONAL_FILES, Facts, SubProtocol, parse_range
 
 CONTENT_DIR = "content"
 
@@ -52,6 +52,8 @@ def load_project(root: Path) -> Project:
     files.update({name: (root / CONTENT_DIR / name, model) for name, model in FILES.items()})
     for name, (path, model) in files.items():
         display = str(path.relative_to(root))
+        if name in OPTIONAL_FILES and not path.exists():
+            continue
         try:
             loaded = load_yaml(path, display)
         except ContentError as exc:
@@ -72,7 +74,7 @@ def load_project(root: Path) -> Project:
         registry_sources={name: models[name].source for name in ("trial.yml", "eligibility.yml", "sites.yml")},
         discrepancies=models["discrepancies.yml"].discrepancies,
         glossary=models["glossary.yml"].terms,
-        master_protocol=models["master_protocol.yml"],
+        master_protocol=models.get("master_protocol.yml"),
     )
     project = Project(root, models["site_config.yml"], facts, sources)
     problems = [p for rule in RULES for p in rule(project)]
@@ -453,7 +455,9 @@ def rule_languages(project: Project) -> Iterator[Problem]:
 def rule_master_protocol(project: Project) -> Iterator[Problem]:
     """Sub-protocols: unique numbers and letters in letter order; exactly this trial is described here."""
     mp, trial = project.facts.master_protocol, project.facts.trial
-    file, subs = "master_protocol.yml", project.facts.master_protocol.sub_protocols
+    if mp is None:
+        return
+    file, subs = "master_protocol.yml", mp.sub_protocols
     yield from _duplicates(project, file, ((("sub_protocols", i, "nct_id"), s.nct_id) for i, s in enumerate(subs)), "NCT number")
     yield from _duplicates(project, file, ((("sub_protocols", i, "letter"), s.letter) for i, s in enumerate(subs)), "letter")
     for i, sub in enumerate(subs):

@@ -429,8 +429,10 @@ def test_another_trial_imports_into_an_empty_content_and_builds(site_tree, tmp_p
     site_tree.edit("content/translations/en.yml", "  medicine:\n", "  medicine:\n"
                    "    examplinib:\n      name: \"Examplinib\"\n      what: \"Examplinib is the medicine this study is about.\"\n"
                    "    irinotecan:\n      name: \"Irinotecan\"\n      what: \"Irinotecan is a chemotherapy medicine.\"\n")
-    # ... and rewrites the texts that name an EU CT number this trial does not have.
+    # ... and rewrites the texts that name an EU CT number this trial does not have. This trial is
+    # not part of a master protocol: without content/master_protocol.yml it has no such page.
     site_tree.edit("content/translations/en.yml", " · EU CT {eu_ct_number}.", ".", count=2)
+    (root / "content" / "master_protocol.yml").unlink()
 
     site = tmp_path / "site"
     result = run_cli("build", "--no-pdf", "--lang", "en", "--site-dir", site, "--root", root)
@@ -441,6 +443,7 @@ def test_another_trial_imports_into_an_empty_content_and_builds(site_tree, tmp_p
     assert "Acme Oncology, Inc." in investigators and "EU CT" not in investigators
     assert "last checked against the registry record on June 13, 2025" in investigators
     assert (site / "en" / "sites" / "northfield-childrens-hospital-denver" / "index.html").is_file()
+    assert not (site / "en" / "hem-ismart").exists() and "hem-ismart/" not in investigators
     # Importing the same record again changes nothing, curated parts included.
     before = snapshot(root)
     assert run_cli("import-registry", OTHER_TRIAL, "--root", root, "--checked", "2030-01-01").returncode == 0
