@@ -54,6 +54,8 @@ ALLOWED_NU_ERRORS: list[tuple[str, str, str]] = [
 JS_ONLY = {
     "#hs-personal": "the personal calendar form computes dates in the browser; without JavaScript it stays "
                     "hidden on purpose and the blank calendars and printable sheets remain",
+    "#hs-search": "the search form searches in the browser; without JavaScript it stays hidden on purpose, "
+                  "the page says so and lists every page of the site instead",
 }
 """Parts of a page that exist only with JavaScript (selector → why); their text is not expected without it."""
 
