@@ -14,6 +14,7 @@ build leaves the previous good site in place.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import html
 import logging
 import os
@@ -77,13 +78,8 @@ def _build(project: Project, langs: list[str], *, strict: bool, site_dir: Path |
     work = Path(tempfile.mkdtemp(prefix="build-", dir=work_root))
     try:
         env = make_environment(root)
-        rendered = {lang: render_language(project, env, lang) for lang in langs}
         out = work / "site"
-        configs = []
-        for lang in langs:
-            write_tree(work / "docs" / lang, rendered[lang])
-            configs.append(write_language_config(project, lang, work, strict))
-        run_all(configs, strict)
+        build_languages(project, langs, work, strict)
         if pdf:
             from hemismart_site.pdf import print_schedules
 
@@ -227,16 +223,58 @@ def run_mkdocs(config_file: Path, strict: bool) -> list[str]:
     return handler.messages
 
 
-def run_all(configs: list[Path], strict: bool) -> None:
-    """Build the languages, in parallel on every core when there are several."""
-    workers = min(len(configs), os.cpu_count() or 1)
+def build_language(project: Project, lang: str, work: Path, strict: bool) -> None:
+    """One language, start to end: render its pages, write them and its MkDocs config, run MkDocs."""
+    write_tree(work / "docs" / lang, render_language(project, _environment(project.root), lang))
+    run_mkdocs(write_language_config(project, lang, work, strict), strict)
+
+
+def build_languages(project: Project, langs: list[str], work: Path, strict: bool) -> None:
+    """Build the languages, in parallel on every core when there are several (rendering included).
+
+    Every language is tried; the content problems of all of them are reported together."""
+    workers = min(len(langs), os.cpu_count() or 1)
     if workers <= 1:
-        for config_file in configs:
-            run_mkdocs(config_file, strict)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for future in [pool.submit(run_mkdocs, config_file, strict) for config_file in configs]:
-            future.result()
+        outcomes = [_outcome(build_language, project, lang, work, strict) for lang in langs]
+    else:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_project, initargs=(project,)) as pool:
+            futures = [pool.submit(_outcome, _build_in_worker, lang, work, strict) for lang in langs]
+            outcomes = [future.result() for future in futures]
+    problems = [p for outcome in outcomes if isinstance(outcome, ContentError) for p in outcome.problems]
+    if problems:
+        raise ContentError(problems)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+
+
+def _outcome(function, *args) -> BaseException | None:
+    """Run ``function``; return the ContentError or BuildError it raised (to report them together)."""
+    try:
+        function(*args)
+    except (ContentError, BuildError) as exc:
+        return exc
+    return None
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(root: Path):
+    """One Jinja environment per process, so each template is compiled once, not once per language."""
+    return make_environment(root)
+
+
+_WORKER_PROJECT: Project | None = None
+"""The validated project in a worker process (sent once per worker, not once per language)."""
+
+
+def _set_worker_project(project: Project) -> None:
+    global _WORKER_PROJECT
+    _WORKER_PROJECT = project
+
+
+def _build_in_worker(lang: str, work: Path, strict: bool) -> None:
+    assert _WORKER_PROJECT is not None, "worker started without the project"
+    build_language(_WORKER_PROJECT, lang, work, strict)
 
 
 def _copy_tree(src: Path, dst: Path) -> None:

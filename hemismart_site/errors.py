@@ -33,6 +33,10 @@ class ContentError(Exception):
         self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.key, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        # Rebuilt from its problems when it crosses a process boundary (parallel builds).
+        return (type(self), (self.problems,))
+
 
 class BuildError(Exception):
     """MkDocs failed (or warned under --strict); the previous site is untouched."""

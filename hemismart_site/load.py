@@ -20,8 +20,11 @@ import yaml
 from hemismart_site.errors import ContentError, Problem, format_path
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without implicit timestamps: dates stay strings until validated."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader without implicit timestamps: dates stay strings until validated.
+
+    libyaml's parser (CSafeLoader) when PyYAML has it, several times faster than the pure-Python one;
+    both report the same lines."""
 
 
 _Loader.yaml_implicit_resolvers = {

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import html
 import re
 import string
@@ -93,9 +94,10 @@ def _flatten(loaded: Loaded, path: tuple, node: object, out: dict, lines: dict, 
             problems.append(Problem(loaded.file, loaded.line_of(child), f"strings.{dotted}", "expected a text or a mapping of texts"))
 
 
-def placeholders(text: str) -> set[str]:
-    """The ``{names}`` a text uses."""
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+@functools.lru_cache(maxsize=4096)
+def placeholders(text: str) -> frozenset[str]:
+    """The ``{names}`` a text uses (remembered: every page asks for the same texts)."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
 
 
 class MissingText(Exception):
@@ -141,12 +143,15 @@ class Localizer:
             text = self.translations.strings[key]
         except KeyError:
             raise MissingText(f"no text for {key!r} in {self.translations.file}") from None
+        names = placeholders(text)
+        if not names:
+            return Markup(text.format())
         values = {**self.params, **params}
-        missing = placeholders(text) - values.keys()
+        missing = names - values.keys()
         if missing:
             raise MissingText(f"{self.translations.file}:{self.translations.lines[key]}: {key}: "
                               f"unknown placeholder(s) {', '.join('{' + m + '}' for m in sorted(missing))}")
-        return Markup(text.format(**{k: escape_text(v) for k, v in values.items() if k in placeholders(text)}))
+        return Markup(text.format(**{k: escape_text(values[k]) for k in names}))
 
     # -- CLDR formatting ---------------------------------------------------
 

@@ -12,6 +12,8 @@ file and line: ``templates/pages/families/index.md.j2:12: families: …``.
 
 from __future__ import annotations
 
+import functools
+
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,10 +101,7 @@ class PageContext:
 
     def qr_svg(self, url: str, label: str) -> Markup:
         """A QR code for ``url`` as inline SVG, with ``label`` as its accessible name."""
-        import segno
-
-        svg = segno.make(url, error="m").svg_inline(scale=2, border=2, title=str(label), svgclass="hs-qr")
-        return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+        return Markup(_qr_svg(url, str(label)))
 
     def calendar_json(self) -> Markup:
         """The schedule and texts for calendar.js, as JSON safe inside a <script> element."""
@@ -158,6 +157,15 @@ class PageContext:
                      term=self.term, code=self.code, medicine=self.medicine, sites_by_country=self.sites_by_country,
                      day_ranges=self.day_ranges)
         return names
+
+
+@functools.lru_cache(maxsize=1024)
+def _qr_svg(url: str, label: str) -> str:
+    """The QR code's SVG, remembered: the live preview re-renders the same pages after every edit."""
+    import segno
+
+    svg = segno.make(url, error="m").svg_inline(scale=2, border=2, title=label, svgclass="hs-qr")
+    return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
 def _sort_key(text: str) -> str:

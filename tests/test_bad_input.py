@@ -65,7 +65,7 @@ class Case:
 
 CASES = [
     Case("yaml-syntax-error", TRIAL, "  overall: RECRUITING", "  overall: RECRUITING: now",
-         "", "not valid YAML: mapping values are not allowed here"),
+         "", "not valid YAML: mapping values are not allowed"),
     Case("yaml-unclosed-quote", SITES, "  facility: St. Anna Kinderspital", '  facility: "St. Anna Kinderspital',
          "", "not valid YAML"),
     Case("key-written-twice", TRIAL, "  short_name: HEM-iSMART-B\n", "  short_name: HEM-iSMART-B\n  short_name: HEMiSMART\n",
