@@ -55,8 +55,15 @@ class _Rerender:
         rel = Path(path).resolve().relative_to(self.root.resolve()).as_posix()
         return rel == "site_config.yml" or rel.split("/")[0] in (CONTENT_DIR, "templates") and "__pycache__" not in rel
 
+    CHANGES = {"modified", "created", "deleted", "moved"}
+    """The file events that change an input. Not "opened" or "closed": every re-render reads content/
+    and templates/, and reacting to those reads would re-render again and again."""
+
     def dispatch(self, event) -> None:  # watchdog's handler interface
-        if event.is_directory or not self.watches(str(event.src_path)):
+        if event.is_directory or event.event_type not in self.CHANGES:
+            return
+        paths = [str(event.src_path)] + ([str(event.dest_path)] if getattr(event, "dest_path", "") else [])
+        if not any(self.watches(path) for path in paths):
             return
         with self._lock:
             if self._timer:
