@@ -117,17 +117,22 @@ def page_sections(html: str) -> list[Section]:
     return [s for s in parser.sections if s.heading or s.text]
 
 
-def index_document(pages: dict[str, list[Section]]) -> str:
-    """The index as JSON: ``{"pages": [{"url", "title", "sections": [[anchor, heading, text]…]}]}``,
-    pages in the given order; deterministic bytes."""
-    doc = {"pages": [{"url": url, "title": sections[0].heading if sections else "",
-                      "sections": [s.as_list() for s in sections]}
-                     for url, sections in pages.items()]}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+def index_entry(url: str, sections: list[Section]) -> dict:
+    """One page of the index: ``{"url", "title", "sections": [[anchor, heading, text]…]}``."""
+    return {"url": url, "title": sections[0].heading if sections else "", "sections": [s.as_list() for s in sections]}
+
+
+def index_document(pages: dict[str, list[Section]] | list[dict]) -> str:
+    """The index as JSON, ``{"pages": [entry…]}``, pages in the given order; deterministic bytes."""
+    entries = [index_entry(url, s) for url, s in pages.items()] if isinstance(pages, dict) else pages
+    return json.dumps({"pages": entries}, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
 
 class SearchIndexPlugin(BasePlugin):
     """MkDocs plugin: collect each page's sections, write ``search/index.json`` after the build."""
+
+    def on_startup(self, command, dirty, **kwargs) -> None:
+        self._dirty = dirty
 
     def on_pre_build(self, config, **kwargs) -> None:
         self._pages: dict[str, list[Section]] = {}
@@ -146,5 +151,12 @@ class SearchIndexPlugin(BasePlugin):
         path = Path(config["site_dir"]) / INDEX_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
         rank = {url: i for i, url in enumerate(self._order)}
-        pages = dict(sorted(self._pages.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
-        path.write_text(index_document(pages), encoding="utf-8", newline="\n")
+        fresh = {url: index_entry(url, sections) for url, sections in self._pages.items()}
+        if getattr(self, "_dirty", False) and path.exists():
+            # A dirty rebuild (the live preview) renders only the pages that changed: the others keep
+            # their sections from the previous build, if they are still in the navigation.
+            for entry in json.loads(path.read_text(encoding="utf-8"))["pages"]:
+                if entry["url"] in rank:
+                    fresh.setdefault(entry["url"], entry)
+        entries = sorted(fresh.values(), key=lambda e: (rank.get(e["url"], len(rank)), e["url"]))
+        path.write_text(index_document(entries), encoding="utf-8", newline="\n")

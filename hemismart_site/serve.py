@@ -106,7 +106,10 @@ def serve(root: Path, lang: str | None = None, dev_addr: str = "127.0.0.1:8000")
     observer.schedule(handler, str(root), recursive=False)  # site_config.yml
     observer.start()
     try:
-        mkdocs_serve(str(config_file), livereload=True, dev_addr=dev_addr)
+        # "dirty": after an edit MkDocs rebuilds only the pages whose Markdown changed (render_into
+        # rewrites only those), so the edited page shows in well under a second. Other pages keep
+        # their navigation from before; a full `build` is always complete.
+        mkdocs_serve(str(config_file), livereload=True, build_type="dirty", dev_addr=dev_addr)
     finally:
         observer.stop()
         observer.join()

@@ -56,3 +56,48 @@ def test_index_document_is_deterministic_json():
     assert [p["url"] for p in doc["pages"]] == ["", "glossary/"]
     assert doc["pages"][1]["title"] == "Glossary"
     assert doc["pages"][0]["sections"][1] == ["first", "First heading", "Text under the first heading. More text. After the grid."]
+
+
+class _Page:
+    def __init__(self, url):
+        self.url = url
+
+
+class _Nav:
+    def __init__(self, urls):
+        self.pages = [_Page(u) for u in urls]
+
+
+def _build(plugin, site_dir, nav_urls, built: dict[str, str]):
+    """What MkDocs calls on the plugin during one build."""
+    config = {"site_dir": str(site_dir)}
+    plugin.on_pre_build(config)
+    plugin.on_nav(_Nav(nav_urls), config, None)
+    for url, html in built.items():
+        plugin.on_post_page(html, _Page(url), config)
+    plugin.on_post_build(config)
+    return json.loads((site_dir / "search" / "index.json").read_text(encoding="utf-8"))
+
+
+def test_plugin_writes_pages_in_navigation_order_without_hospital_or_search_pages(tmp_path):
+    from hemismart_site.search import SearchIndexPlugin
+
+    plugin = SearchIndexPlugin()
+    plugin.on_startup(command="build", dirty=False)
+    doc = _build(plugin, tmp_path, ["", "glossary/", "search/"],
+                 {"glossary/": PAGE, "": PAGE, "search/": PAGE, "sites/x/": PAGE})
+    assert [p["url"] for p in doc["pages"]] == ["", "glossary/"]
+
+
+def test_a_dirty_rebuild_keeps_the_pages_it_did_not_render(tmp_path):
+    """The live preview rebuilds only the pages that changed; the index still covers every page."""
+    from hemismart_site.search import SearchIndexPlugin
+
+    plugin = SearchIndexPlugin()
+    plugin.on_startup(command="serve", dirty=True)
+    _build(plugin, tmp_path, ["", "glossary/", "children/"], {"": PAGE, "glossary/": PAGE, "children/": PAGE})
+    edited = PAGE.replace("Opening words.", "Edited words.")
+    doc = _build(plugin, tmp_path, ["", "glossary/"], {"glossary/": edited})  # children/ left the navigation
+    assert [p["url"] for p in doc["pages"]] == ["", "glossary/"]
+    assert doc["pages"][0]["sections"][0][2] == "Opening words."
+    assert doc["pages"][1]["sections"][0][2] == "Edited words."
