@@ -119,6 +119,8 @@ def test_in_process_builds_each_follow_their_registry_date(tmp_path, copy_site):
     later = day + dt.timedelta(days=30)
     second.edit("content/trial.yml", f"last_update_posted:\n    date: '{day.isoformat()}'",
                 f"last_update_posted:\n    date: '{later.isoformat()}'")
+    for name in ("trial.yml", "eligibility.yml", "sites.yml"):  # each file's provenance names the record's date
+        second.edit(f"content/{name}", f"  last_update_posted: '{day.isoformat()}'\n", f"  last_update_posted: '{later.isoformat()}'\n")
     saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
     try:
         build_site(first.root, strict=True, site_dir=tmp_path / "site-1", languages=[lang])
