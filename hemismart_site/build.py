@@ -77,14 +77,13 @@ def _build(project: Project, langs: list[str], *, strict: bool, site_dir: Path |
     work_root.mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="build-", dir=work_root))
     try:
-        env = make_environment(root)
         out = work / "site"
         build_languages(project, langs, work, strict)
         if pdf:
             from hemismart_site.pdf import print_schedules
 
             print_schedules(out, project.facts, langs)
-        write_tree(work / "root", {**render_root(project, env, langs), FACTS_FILE: facts_json(project.facts)})
+        write_tree(work / "root", {**render_root(project, _environment(root), langs), FACTS_FILE: facts_json(project.facts)})
         _copy_tree(work / "root", out)
         _swap(out, target)
         pages = sum(1 for _ in target.rglob("*.html"))

@@ -122,9 +122,9 @@ def index_entry(url: str, sections: list[Section]) -> dict:
     return {"url": url, "title": sections[0].heading if sections else "", "sections": [s.as_list() for s in sections]}
 
 
-def index_document(pages: dict[str, list[Section]] | list[dict]) -> str:
-    """The index as JSON, ``{"pages": [entry…]}``, pages in the given order; deterministic bytes."""
-    entries = [index_entry(url, s) for url, s in pages.items()] if isinstance(pages, dict) else pages
+def index_document(entries: list[dict]) -> str:
+    """The index as JSON, ``{"pages": [entry…]}`` (entries from :func:`index_entry`), in the given
+    order; deterministic bytes."""
     return json.dumps({"pages": entries}, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
 

@@ -122,3 +122,16 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The unedited input, loaded and validated once for read-only tests."""
     return load_project(copy_inputs(tmp_path_factory.mktemp("pristine")).root)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium through Playwright (never a downloaded browser), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from hemismart_site.pdf import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

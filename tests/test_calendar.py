@@ -19,7 +19,6 @@ from icalendar import Calendar
 from hemismart_site.calendar import pdf_name
 from hemismart_site.localize import load_translations
 from hemismart_site.model import parse_range
-from hemismart_site.pdf import CHROMIUM_ARGS, chromium_path
 from hemismart_site.validate import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,19 +184,9 @@ def server(site):
     httpd.shutdown()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.mark.parametrize("lang", [LANGS[0], *(["he"] if "he" in LANGS else []), *(["fi"] if "fi" in LANGS else [])])
-def test_page_ics_matches_cli(server, browser, tmp_path, lang):
-    page = browser.new_page(accept_downloads=True)
+def test_page_ics_matches_cli(server, chromium, tmp_path, lang):
+    page = chromium.new_page(accept_downloads=True)
     page.goto(f"{server}/{lang}/families/schedule/")
     page.fill("#hs-start", "2026-01-05")
     page.fill("#hs-cycles", "3")
@@ -214,8 +203,8 @@ def test_page_ics_matches_cli(server, browser, tmp_path, lang):
     page.close()
 
 
-def test_without_javascript_the_blank_calendar_shows(site, browser, server):
-    context = browser.new_context(java_script_enabled=False)
+def test_without_javascript_the_blank_calendar_shows(site, chromium, server):
+    context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{server}/{LANGS[0]}/families/schedule/")
     assert page.locator("#hs-personal").is_hidden()
@@ -223,8 +212,8 @@ def test_without_javascript_the_blank_calendar_shows(site, browser, server):
     context.close()
 
 
-def test_the_phone_layout_needs_no_sideways_scrolling(browser, server):
-    page = browser.new_page(viewport={"width": 360, "height": 740})
+def test_the_phone_layout_needs_no_sideways_scrolling(chromium, server):
+    page = chromium.new_page(viewport={"width": 360, "height": 740})
     page.goto(f"{server}/{LANGS[0]}/families/schedule/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.locator(".hs-weeks").first.is_visible()

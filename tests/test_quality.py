@@ -34,7 +34,6 @@ import pytest
 
 from hemismart_site.localize import load_translations
 from hemismart_site.pages import all_pages
-from hemismart_site.pdf import CHROMIUM_ARGS, chromium_path
 from hemismart_site.validate import Project, load_project
 from quality import browser as qb
 from quality import static as qs
@@ -108,16 +107,6 @@ def quality(tmp_path_factory, copy_site) -> QualitySite:
     project = load_project(tree.root)
     yield QualitySite(site, server.url + "/", project, server, expected_pages(project))
     server.close()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from hemismart_site.search import index_document, page_sections
+from hemismart_site.search import index_document, index_entry, page_sections
 
 PAGE = """<html><body><nav>Navigation text</nav>
 <article class="md-content__inner md-typeset">
@@ -49,7 +49,8 @@ def test_a_page_without_article_has_no_sections():
 
 
 def test_index_document_is_deterministic_json():
-    pages = {"": page_sections(PAGE), "glossary/": page_sections(PAGE.replace("Page &amp; title", "Glossary"))}
+    pages = [index_entry("", page_sections(PAGE)),
+             index_entry("glossary/", page_sections(PAGE.replace("Page &amp; title", "Glossary")))]
     text = index_document(pages)
     assert text == index_document(pages)
     doc = json.loads(text)
