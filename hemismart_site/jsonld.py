@@ -15,11 +15,11 @@ in English (the title, the conditions) is a value tagged ``"@language": "en"``, 
 
 from __future__ import annotations
 
-import html
 import json
 
 from babel import Locale
 
+from hemismart_site.escape import plain_text
 from hemismart_site.localize import Localizer
 from hemismart_site.model import Facts, Site
 
@@ -43,7 +43,7 @@ STUDY_STATUS = {
 def medical_trial(l10n: Localizer) -> dict:
     """The trial as a schema.org MedicalTrial, with texts in the Localizer's language."""
     t = l10n.facts.trial
-    phases = [_plain(l10n.t(f"code.{p}")) for p in t.design.phases]
+    phases = [plain_text(l10n.t(f"code.{p}")) for p in t.design.phases]
     return {
         "@context": "https://schema.org",
         "@type": "MedicalTrial",
@@ -52,7 +52,7 @@ def medical_trial(l10n: Localizer) -> dict:
         "name": _english(t.identifiers.brief_title),
         "alternateName": t.identifiers.short_name,
         "sameAs": t.registry.record_url,
-        "phase": _plain(l10n.t("list.and")).join(phases),
+        "phase": plain_text(l10n.t("list.and")).join(phases),
         "trialDesign": _trial_design(l10n.facts),
         "status": STUDY_STATUS[t.status.overall],
         "healthCondition": [{"@type": "MedicalCondition", "name": _english(c)} for c in t.conditions],
@@ -105,17 +105,6 @@ def _location(site: Site) -> dict:
 def _country_code(english_name: str) -> str:
     """The ISO 3166 code of a country named in CLDR's English (validation has checked that it is one)."""
     return {name: code for code, name in Locale("en").territories.items()}[english_name]
-
-
-def _plain(markup: object) -> str:
-    """A translated text as plain text (the translations' HTML entities decoded)."""
-    return html.unescape(str(markup))
-
-
-def script_json(data: object) -> str:
-    """JSON for a ``<script type="application/ld+json">`` element: valid JSON that cannot end the element."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def facts_json(facts: Facts) -> str:

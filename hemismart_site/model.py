@@ -218,7 +218,8 @@ class Design(Strict):
     """designInfo.allocation."""
     intervention_model: Literal["SINGLE_GROUP", "PARALLEL", "CROSSOVER", "FACTORIAL", "SEQUENTIAL"]
     """designInfo.interventionModel."""
-    primary_purpose: Text
+    primary_purpose: Literal["TREATMENT", "PREVENTION", "DIAGNOSTIC", "ECT", "SUPPORTIVE_CARE", "SCREENING",
+                             "HEALTH_SERVICES_RESEARCH", "BASIC_SCIENCE", "DEVICE_FEASIBILITY", "OTHER"]
     """designInfo.primaryPurpose (TREATMENT, …)."""
     masking: Literal["NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"]
     """designInfo.maskingInfo.masking; NONE means open-label."""
@@ -310,7 +311,7 @@ class Outcomes(Strict):
 class Sponsors(Strict):
     """Who runs and supports the study."""
 
-    responsible_party: Text
+    responsible_party: Literal["SPONSOR", "PRINCIPAL_INVESTIGATOR", "SPONSOR_INVESTIGATOR"]
     """responsibleParty.type (SPONSOR)."""
     lead: Organisation
     """leadSponsor."""

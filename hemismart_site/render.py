@@ -3,8 +3,9 @@
 A template sees a :class:`PageContext` and nothing else: the facts, the
 page, and helpers that speak the page's language (``t``, ``l10n``) and
 link to other pages so MkDocs can check the links. Every ``{{ … }}``
-is escaped for Markdown and HTML unless it is already markup (the
-translations are trusted text; facts are not).
+is escaped for Markdown and HTML unless it is already markup (a translation,
+checked on loading by :mod:`hemismart_site.textpolicy`; facts never are). A
+translation inside an HTML attribute goes through ``| plain`` (plain text, escaped).
 
 A template error is reported like a content error, with the template's
 file and line: ``templates/pages/families/index.md.j2:12: families: …``.
@@ -23,6 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from hemismart_site.errors import ContentError, Problem
+from hemismart_site.escape import plain_text, script_json
 from hemismart_site.grid import Grid, build_grids, day_ranges
 from hemismart_site.localize import Localizer, MissingText, escape_text, load_translations
 from hemismart_site.model import Facts, Site
@@ -35,7 +37,7 @@ PAGE_TEMPLATES = "pages"
 
 def make_environment(root: Path) -> jinja2.Environment:
     """The Jinja environment: templates/ as the search path, undefined names are errors."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root / TEMPLATES_DIR)),
         undefined=jinja2.StrictUndefined,
         finalize=escape_text,
@@ -44,6 +46,8 @@ def make_environment(root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["plain"] = plain_text  # a translation inside an attribute: plain text, then escaped
+    return env
 
 
 @dataclass
@@ -105,12 +109,9 @@ class PageContext:
 
     def calendar_json(self) -> Markup:
         """The schedule and texts for calendar.js, as JSON safe inside a <script> element."""
-        import json
-
         from hemismart_site.calendar import browser_data
 
-        data = json.dumps(browser_data(self.l10n), ensure_ascii=False, sort_keys=True)
-        return Markup(data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+        return Markup(script_json(browser_data(self.l10n)))
 
     def pdf_href(self) -> str:
         """A relative URL to this language's printable calendar (PDF)."""
@@ -194,12 +195,39 @@ def render_language(project: Project, env: jinja2.Environment, lang: str) -> dic
     return out
 
 
+THEME_DIR = "theme"
+
+
+def template_syntax_problems(root: Path) -> list[Problem]:
+    """Every template under templates/ that does not parse, at its file and line: the page templates and
+    partials, and the theme overrides that MkDocs renders (so ``check`` finds their errors before a build)."""
+    base = root / TEMPLATES_DIR
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(base)))
+    problems = []
+    for path in sorted(base.rglob("*")):
+        if path.suffix not in (".j2", ".html", ".xml") or not path.is_file():
+            continue
+        rel = path.relative_to(base).as_posix()
+        try:
+            env.parse(path.read_text(encoding="utf-8"), rel, str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(f"{TEMPLATES_DIR}/{rel}", exc.lineno, "", f"template syntax: {exc.message}"))
+        except UnicodeDecodeError as exc:
+            line = exc.object[:exc.start].count(b"\n") + 1
+            problems.append(Problem(f"{TEMPLATES_DIR}/{rel}", line, "", f"not UTF-8 text ({exc.reason})"))
+    return problems
+
+
 def template_problem(exc: Exception, page: Page, lang: str) -> Problem:
     """Turn a template failure into a problem at the template's file and line."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return Problem(_template_file(exc.filename, exc.name), exc.lineno, f"{lang}/{page.id}", f"template syntax: {exc.message}")
-    if isinstance(exc, jinja2.TemplateNotFound):
-        return Problem(f"{TEMPLATES_DIR}/{exc.name}", None, f"{lang}/{page.id}", "template not found")
+    if isinstance(exc, jinja2.TemplateNotFound):  # named by the template that imports or extends it
+        filename, line = _template_frame(exc.__traceback__)
+        return Problem(filename or f"{TEMPLATES_DIR}/{PAGE_TEMPLATES}/{page.template}", line or 1, f"{lang}/{page.id}",
+                       f"template {exc.name!r} not found under {TEMPLATES_DIR}/")
+    if isinstance(exc, MissingText) and exc.problem is not None:
+        return exc.problem  # an unknown placeholder: the text's own file and line
     filename, line = _template_frame(exc.__traceback__)
     message = str(exc) if isinstance(exc, (MissingText, jinja2.UndefinedError)) else f"{type(exc).__name__}: {exc}"
     return Problem(filename or f"{TEMPLATES_DIR}/{PAGE_TEMPLATES}/{page.template}", line, f"{lang}/{page.id}", message)

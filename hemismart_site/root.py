@@ -10,7 +10,8 @@ from __future__ import annotations
 import jinja2
 from markupsafe import Markup
 
-from hemismart_site.jsonld import medical_trial, script_json
+from hemismart_site.escape import script_json
+from hemismart_site.jsonld import medical_trial
 from hemismart_site.localize import Localizer, load_translations
 from hemismart_site.validate import Project
 
