@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import html
 import logging
 import os
 import shutil
@@ -30,11 +29,12 @@ from pathlib import Path
 import yaml
 
 from hemismart_site.config import language_direction
-from hemismart_site.errors import BuildError, ContentError
-from hemismart_site.jsonld import FACTS_FILE, facts_json, medical_trial, script_json
-from hemismart_site.localize import Localizer, load_translations, translation_problems
+from hemismart_site.errors import BuildError, ContentError, Problem
+from hemismart_site.escape import html_text, plain_text, script_json
+from hemismart_site.jsonld import FACTS_FILE, facts_json, medical_trial
+from hemismart_site.localize import Localizer, MissingText, key_problems, load_translations, placeholder_problems, translation_problems
 from hemismart_site.pages import fixed_pages
-from hemismart_site.render import make_environment, render_language
+from hemismart_site.render import make_environment, render_language, template_syntax_problems
 from hemismart_site.root import render_root
 from hemismart_site.validate import Project, load_project
 from hemismart_site.write import write_tree
@@ -93,14 +93,35 @@ def _build(project: Project, langs: list[str], *, strict: bool, site_dir: Path |
 
 
 def _check_translations(project: Project, langs: list[str], strict: bool) -> None:
-    """Missing, obsolete or mismatched translations: an error under --strict, a warning otherwise.
-
-    A text missing in a language still fails every build when a page needs it (no fallback)."""
-    problems = translation_problems(project.root, project.config.source_language, langs)
+    """Texts that break the translation policy or whose placeholders differ from English: always an error.
+    Missing or obsolete keys: an error under --strict, a warning otherwise (a text missing in a language
+    still fails every build when a page needs it: no fallback). Theme templates that do not parse: an error."""
+    source = project.config.source_language
+    fatal = translation_problems(project.root, source, [source, *langs], placeholder_problems)
+    syntax = template_syntax_problems(project.root)
+    if fatal or syntax:
+        if not syntax and any(p.file != f"content/translations/{source}.yml" for p in fatal):
+            # Placeholders that differ may be the English text's fault (a placeholder no fact fills):
+            # render the source language too, so that its own problems are named with the others.
+            fatal += _source_problems(project)
+        raise ContentError(fatal + syntax)
+    problems = translation_problems(project.root, source, langs, key_problems)
     if problems and strict:
         raise ContentError(problems)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
+
+
+def _source_problems(project: Project) -> list[Problem]:
+    """The problems of rendering the source language (its pages, theme texts and navigation), or none."""
+    try:
+        render_language(project, _environment(project.root), project.config.source_language)
+        language_config(project, project.config.source_language, project.root / WORK_DIR, False)
+    except ContentError as exc:
+        return exc.problems
+    except MissingText as exc:
+        return [exc.problem] if exc.problem else []
+    return []
 
 
 @contextmanager
@@ -124,24 +145,27 @@ def nav_for(project: Project, lang: str) -> list:
     nav: list = []
     sections: dict[str, list] = {}
     for page in fixed_pages(project.facts):
-        entry = {str(l10n.t(f"{page.key}.nav")): page.src}
+        entry = {html_text(plain_text(l10n.t(f"{page.key}.nav"))): page.src}
         if page.section is None:
             nav.append(entry)
         elif page.section not in sections:
             sections[page.section] = [entry]
-            nav.append({str(l10n.t(f"{page.section}.nav")): sections[page.section]})
+            nav.append({html_text(plain_text(l10n.t(f"{page.section}.nav"))): sections[page.section]})
         else:
             sections[page.section].append(entry)
     return nav
 
 
 def theme_extra(project: Project, l10n: Localizer) -> dict:
-    """What the theme overrides (templates/theme/) need: languages, switcher and 404 texts, footer."""
+    """What the theme overrides (templates/theme/) need: languages, switcher and 404 texts, footer.
+
+    Every text is plain (unescaped) text: the overrides escape each value (``| e``), as MkDocs' Jinja
+    environment does not. The JSON-LD is already escaped for its ``<script>`` element."""
     languages = [{"code": code, "name": l10n.language_name(code), "dir": language_direction(code)}
                  for code in project.config.languages]
 
     def plain(key: str) -> str:
-        return html.unescape(str(l10n.t(key)))
+        return plain_text(l10n.t(key))
 
     return {
         "alternate": [{"name": lang["name"], "link": f"/{lang['code']}/", "lang": lang["code"]} for lang in languages],
@@ -165,7 +189,8 @@ def language_config(project: Project, lang: str, work: Path, strict: bool) -> di
     root = project.root.resolve()
     return {
         "INHERIT": str(root / MKDOCS_BASE),
-        "site_name": str(l10n.t("site_name")),
+        # Material prints site_name and the navigation's titles without escaping them.
+        "site_name": html_text(plain_text(l10n.t("site_name"))),
         "site_url": f"{project.config.site_url}{lang}/",
         "docs_dir": str((work / "docs" / lang).resolve()),
         "site_dir": str((work / "site" / lang).resolve()),
@@ -225,7 +250,11 @@ def run_mkdocs(config_file: Path, strict: bool) -> list[str]:
 def build_language(project: Project, lang: str, work: Path, strict: bool) -> None:
     """One language, start to end: render its pages, write them and its MkDocs config, run MkDocs."""
     write_tree(work / "docs" / lang, render_language(project, _environment(project.root), lang))
-    run_mkdocs(write_language_config(project, lang, work, strict), strict)
+    try:
+        config = write_language_config(project, lang, work, strict)
+    except MissingText as exc:  # a text of the theme (footer, 404, navigation) the language cannot give
+        raise ContentError([exc.problem or Problem(f"content/translations/{lang}.yml", None, "", str(exc))]) from None
+    run_mkdocs(config, strict)
 
 
 def build_languages(project: Project, langs: list[str], work: Path, strict: bool) -> None:

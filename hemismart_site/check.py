@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hemismart_site.errors import ContentError
-from hemismart_site.localize import translation_problems
+from hemismart_site.build import WORK_DIR, language_config
+from hemismart_site.errors import ContentError, Problem
+from hemismart_site.localize import MissingText, translation_problems
 from hemismart_site.readability import score_language
-from hemismart_site.render import make_environment, render_language
+from hemismart_site.render import make_environment, render_language, template_syntax_problems
 from hemismart_site.root import render_root
 from hemismart_site.validate import load_project
 
@@ -18,13 +19,19 @@ def check_content(root: Path) -> str:
     env = make_environment(root)
     config = project.config
     problems = translation_problems(root, config.source_language, config.languages)
+    syntax = template_syntax_problems(root)
+    problems += syntax
     pages = 0
     scores = []
-    for lang in config.languages:
+    for lang in config.languages if not syntax else []:  # a template that does not parse fails every page
         try:
+            language_config(project, lang, root / WORK_DIR, strict=False)  # the theme's texts and navigation
             rendered = render_language(project, env, lang)
         except ContentError as exc:
             problems.extend(exc.problems)
+            continue
+        except MissingText as exc:
+            problems.append(exc.problem or Problem(f"content/translations/{lang}.yml", None, "", str(exc)))
             continue
         pages += len(rendered)
         scores += score_language(lang, rendered, config.readability.get(lang))

@@ -11,10 +11,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import functools
-import html
-import re
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -26,8 +22,10 @@ from markupsafe import Markup
 from pydantic import StrictStr
 
 from hemismart_site.errors import ContentError, Problem
+from hemismart_site.escape import markdown_text
 from hemismart_site.load import Loaded, load_yaml
 from hemismart_site.model import Date, DatedFact, Facts, Strict
+from hemismart_site.textpolicy import parse_placeholders, text_problems
 from hemismart_site.validate import Project, validate_against
 
 TRANSLATIONS_DIR = Path("content") / "translations"
@@ -74,6 +72,8 @@ def load_translations(root: Path, lang: str) -> Translations:
     strings: dict[str, str] = {}
     lines: dict[str, int] = {}
     _flatten(loaded, ("strings",), model.strings, strings, lines, problems)
+    for key, text in strings.items():
+        problems += [Problem(loaded.file, lines[key], f"strings.{key}", message) for message in text_problems(text)]
     if model.review.status == "reviewed" and not (model.review.reviewer and model.review.date):
         problems.append(Problem(loaded.file, loaded.line_of(("review",)), "review", "a reviewed translation names its reviewer and date"))
     if problems:
@@ -94,28 +94,24 @@ def _flatten(loaded: Loaded, path: tuple, node: object, out: dict, lines: dict, 
             problems.append(Problem(loaded.file, loaded.line_of(child), f"strings.{dotted}", "expected a text or a mapping of texts"))
 
 
-@functools.lru_cache(maxsize=4096)
 def placeholders(text: str) -> frozenset[str]:
-    """The ``{names}`` a text uses (remembered: every page asks for the same texts)."""
-    return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
+    """The ``{names}`` a text uses (remembered: every page asks for the same texts).
+
+    Every text was checked on loading (:mod:`hemismart_site.textpolicy`), so its braces parse."""
+    return parse_placeholders(text)
 
 
 class MissingText(Exception):
-    """A template asked for a key the language does not have (reported with the template's line)."""
+    """A template asked for a key the language does not have (reported with the template's line), or a
+    text uses a placeholder no fact or template fills (``problem``: reported at the text's own line)."""
+
+    def __init__(self, message: str, problem: Problem | None = None):
+        super().__init__(message)
+        self.problem = problem
 
 
-_MD_SPECIAL = {"*": "&#42;", "_": "&#95;", "`": "&#96;", "[": "&#91;", "]": "&#93;", "\\": "&#92;", "|": "&#124;",
-               "{": "&#123;", "}": "&#125;"}
-_MD_RE = re.compile("[" + re.escape("".join(_MD_SPECIAL)) + "]")
-
-
-def escape_text(value: object) -> Markup:
-    """Escape a fact for Markdown and HTML alike: ``<script>`` shows as text, ``*`` stays a star."""
-    if isinstance(value, Markup):
-        return value
-    if value is None:
-        raise ValueError("a template printed None")
-    return Markup(_MD_RE.sub(lambda m: _MD_SPECIAL[m.group(0)], html.escape(str(value), quote=True)))
+escape_text = markdown_text
+"""Jinja's ``finalize`` and the placeholders' escaping (:func:`hemismart_site.escape.markdown_text`)."""
 
 
 class Localizer:
@@ -149,8 +145,9 @@ class Localizer:
         values = {**self.params, **params}
         missing = names - values.keys()
         if missing:
-            raise MissingText(f"{self.translations.file}:{self.translations.lines[key]}: {key}: "
-                              f"unknown placeholder(s) {', '.join('{' + m + '}' for m in sorted(missing))}")
+            problem = Problem(self.translations.file, self.translations.lines[key], f"strings.{key}",
+                              f"unknown placeholder(s) {_braces(missing)}: no fact or page fills them here")
+            raise MissingText(str(problem), problem)
         return Markup(text.format(**{k: escape_text(values[k]) for k in names}))
 
     # -- CLDR formatting ---------------------------------------------------
@@ -229,6 +226,11 @@ class Localizer:
 
 def compare_with_source(source: Translations, other: Translations) -> list[Problem]:
     """Keys missing from ``other``, keys English no longer has, and placeholders that differ."""
+    return key_problems(source, other) + placeholder_problems(source, other)
+
+
+def key_problems(source: Translations, other: Translations) -> list[Problem]:
+    """Keys missing from ``other`` and keys English no longer has (fatal under ``build --strict``)."""
     problems = []
     top = other.lines.get(next(iter(other.lines), ""), 1) if other.lines else 1
     for key in sorted(source.strings.keys() - other.strings.keys()):
@@ -236,6 +238,12 @@ def compare_with_source(source: Translations, other: Translations) -> list[Probl
                                 f"missing translation (English: {source.strings[key][:60]!r})"))
     for key in sorted(other.strings.keys() - source.strings.keys()):
         problems.append(Problem(other.file, other.lines[key], f"strings.{key}", "no longer in English: remove it"))
+    return problems
+
+
+def placeholder_problems(source: Translations, other: Translations) -> list[Problem]:
+    """Texts whose placeholders differ from English's (always fatal: a fact would go missing or be unknown)."""
+    problems = []
     for key in sorted(source.strings.keys() & other.strings.keys()):
         want, have = placeholders(source.strings[key]), placeholders(other.strings[key])
         if want != have:
@@ -248,11 +256,23 @@ def _braces(names: set[str]) -> str:
     return ", ".join("{" + n + "}" for n in sorted(names)) or "none"
 
 
-def translation_problems(root: Path, source_language: str, languages: list[str]) -> list[Problem]:
-    """:func:`compare_with_source` for every language but the source."""
-    source = load_translations(root, source_language)
-    problems = []
+def translation_problems(root: Path, source_language: str, languages: list[str],
+                         compare=compare_with_source) -> list[Problem]:
+    """``compare`` (:func:`compare_with_source`) for every language but the source; every language's
+    file is read, so the problems of all of them are reported together."""
+    problems: list[Problem] = []
+    try:
+        source = load_translations(root, source_language)
+    except ContentError as exc:
+        source, problems = None, list(exc.problems)
     for lang in languages:
-        if lang != source_language:
-            problems += compare_with_source(source, load_translations(root, lang))
+        if lang == source_language:
+            continue
+        try:
+            other = load_translations(root, lang)
+        except ContentError as exc:
+            problems += exc.problems
+            continue
+        if source is not None:
+            problems += compare(source, other)
     return problems

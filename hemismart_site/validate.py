@@ -450,6 +450,13 @@ def rule_languages(project: Project) -> Iterator[Problem]:
     for name, band in config.audiences.items():
         if band.min_age > band.max_age:
             yield _at(project, "site_config.yml", ("audiences", name, "min_age"), "is above max_age")
+    cal = config.calendar
+    if cal.min_cycles > cal.max_cycles:
+        yield _at(project, "site_config.yml", ("calendar", "min_cycles"),
+                  f"{cal.min_cycles} is above max_cycles ({cal.max_cycles})")
+    if not cal.min_cycles <= cal.default_cycles <= cal.max_cycles:
+        yield _at(project, "site_config.yml", ("calendar", "default_cycles"),
+                  f"{cal.default_cycles} is outside min_cycles to max_cycles ({cal.min_cycles} to {cal.max_cycles})")
 
 
 def rule_master_protocol(project: Project) -> Iterator[Problem]:

@@ -212,8 +212,9 @@ def test_the_unedited_input_is_valid(content_tree):
 
 
 def test_not_utf8(content_tree):
-    (content_tree.root / GLOSS).write_bytes("terms:\n  - caf\xe9\n".encode("latin-1"))
-    assert_reported(problems_of(content_tree), GLOSS, None, "", "not UTF-8 text")
+    """Reported at the line where the byte is, naming the byte."""
+    (content_tree.root / GLOSS).write_bytes("terms:\n  - relapse\n  - caf\xe9\n".encode("latin-1"))
+    assert_reported(problems_of(content_tree), GLOSS, 3, "", "not UTF-8 text: byte 0xe9")
 
 
 def test_a_wrong_number_is_one_problem(content_tree):
