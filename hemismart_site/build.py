@@ -32,8 +32,8 @@ from hemismart_site.config import language_direction
 from hemismart_site.errors import BuildError, ContentError, Problem
 from hemismart_site.escape import html_text, plain_text, script_json
 from hemismart_site.jsonld import FACTS_FILE, facts_json, medical_trial
-from hemismart_site.localize import Localizer, MissingText, key_problems, load_translations, placeholder_problems, translation_problems
-from hemismart_site.pages import fixed_pages
+from hemismart_site.localize import Localizer, key_problems, localizer, placeholder_problems, translation_problems
+from hemismart_site.pages import all_pages, fixed_pages
 from hemismart_site.render import make_environment, render_language, template_syntax_problems
 from hemismart_site.root import render_root
 from hemismart_site.validate import Project, load_project
@@ -82,7 +82,9 @@ def _build(project: Project, langs: list[str], *, strict: bool, site_dir: Path |
         if pdf:
             from hemismart_site.pdf import print_schedules
 
-            print_schedules(out, project.facts, langs)
+            for page in fixed_pages(project):
+                if page.print:
+                    print_schedules(out, project.facts, langs, page.url)
         write_tree(work / "root", {**render_root(project, _environment(root), langs), FACTS_FILE: facts_json(project.facts)})
         _copy_tree(work / "root", out)
         _swap(out, target)
@@ -117,10 +119,8 @@ def _source_problems(project: Project) -> list[Problem]:
     try:
         render_language(project, _environment(project.root), project.config.source_language)
         language_config(project, project.config.source_language, project.root / WORK_DIR, False)
-    except ContentError as exc:
+    except ContentError as exc:  # MissingText included
         return exc.problems
-    except MissingText as exc:
-        return [exc.problem] if exc.problem else []
     return []
 
 
@@ -141,10 +141,12 @@ def _source_date(project: Project) -> Iterator[None]:
 
 def nav_for(project: Project, lang: str) -> list:
     """The navigation of one language, titles in that language."""
-    l10n = Localizer(load_translations(project.root, lang), project.facts, project)
+    l10n = localizer(project, lang)
     nav: list = []
     sections: dict[str, list] = {}
-    for page in fixed_pages(project.facts):
+    for page in fixed_pages(project):
+        if not page.nav:
+            continue
         entry = {html_text(plain_text(l10n.t(f"{page.key}.nav"))): page.src}
         if page.section is None:
             nav.append(entry)
@@ -185,8 +187,9 @@ def theme_extra(project: Project, l10n: Localizer) -> dict:
 
 def language_config(project: Project, lang: str, work: Path, strict: bool) -> dict:
     """The MkDocs settings of one language; everything else comes from mkdocs.yml."""
-    l10n = Localizer(load_translations(project.root, lang), project.facts, project)
+    l10n = localizer(project, lang)
     root = project.root.resolve()
+    pages = all_pages(project)
     return {
         "INHERIT": str(root / MKDOCS_BASE),
         # Material prints site_name and the navigation's titles without escaping them.
@@ -197,7 +200,8 @@ def language_config(project: Project, lang: str, work: Path, strict: bool) -> di
         "strict": strict,
         "theme": {"language": lang, "custom_dir": str(root / THEME_DIR)},
         "nav": nav_for(project, lang),
-        "not_in_nav": "/sites/",
+        "not_in_nav": "\n".join(f"/{page.src}" for page in pages if not page.nav),
+        "plugins": [{"hemismart-search": {"exclude": [page.url for page in pages if not page.search]}}],
         "extra": theme_extra(project, l10n),
     }
 
@@ -250,11 +254,7 @@ def run_mkdocs(config_file: Path, strict: bool) -> list[str]:
 def build_language(project: Project, lang: str, work: Path, strict: bool) -> None:
     """One language, start to end: render its pages, write them and its MkDocs config, run MkDocs."""
     write_tree(work / "docs" / lang, render_language(project, _environment(project.root), lang))
-    try:
-        config = write_language_config(project, lang, work, strict)
-    except MissingText as exc:  # a text of the theme (footer, 404, navigation) the language cannot give
-        raise ContentError([exc.problem or Problem(f"content/translations/{lang}.yml", None, "", str(exc))]) from None
-    run_mkdocs(config, strict)
+    run_mkdocs(write_language_config(project, lang, work, strict), strict)
 
 
 def build_languages(project: Project, langs: list[str], work: Path, strict: bool) -> None:

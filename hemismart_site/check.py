@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from hemismart_site.build import WORK_DIR, language_config
-from hemismart_site.errors import ContentError, Problem
-from hemismart_site.localize import MissingText, translation_problems
+from hemismart_site.errors import ContentError
+from hemismart_site.localize import translation_problems
+from hemismart_site.pages import all_pages
 from hemismart_site.readability import score_language
 from hemismart_site.render import make_environment, render_language, template_syntax_problems
 from hemismart_site.root import render_root
@@ -27,14 +28,11 @@ def check_content(root: Path) -> str:
         try:
             language_config(project, lang, root / WORK_DIR, strict=False)  # the theme's texts and navigation
             rendered = render_language(project, env, lang)
-        except ContentError as exc:
+        except ContentError as exc:  # MissingText included
             problems.extend(exc.problems)
             continue
-        except MissingText as exc:
-            problems.append(exc.problem or Problem(f"content/translations/{lang}.yml", None, "", str(exc)))
-            continue
         pages += len(rendered)
-        scores += score_language(lang, rendered, config.readability.get(lang))
+        scores += score_language(lang, rendered, config.readability.get(lang), all_pages(project))
     if problems:
         raise ContentError(problems)
     render_root(project, env, config.languages)

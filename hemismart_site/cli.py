@@ -167,7 +167,7 @@ def _iso_date(text: str):
 
 def _calendar(args: argparse.Namespace) -> int:
     from hemismart_site.calendar import to_ics, treatment_days
-    from hemismart_site.localize import Localizer, load_translations
+    from hemismart_site.localize import localizer
     from hemismart_site.validate import load_project
 
     project = load_project(args.root)
@@ -178,7 +178,7 @@ def _calendar(args: argparse.Namespace) -> int:
     cycles = args.cycles if args.cycles is not None else config.calendar.default_cycles
     if not config.calendar.min_cycles <= cycles <= config.calendar.max_cycles:
         raise BuildError(f"--cycles must be from {config.calendar.min_cycles} to {config.calendar.max_cycles}")
-    l10n = Localizer(load_translations(args.root, lang), project.facts, project)
+    l10n = localizer(project, lang)
     data = to_ics(l10n, treatment_days(project.facts, args.start, cycles), args.start)
     if args.output is None:
         sys.stdout.buffer.write(data)

@@ -7,7 +7,7 @@ see :class:`SiteConfig` for what each key means.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from babel import Locale, UnknownLocaleError
 from pydantic import AfterValidator, Field, StrictFloat, StrictInt, StrictStr
@@ -33,12 +33,12 @@ LanguageCode = Annotated[StrictStr, AfterValidator(_check_language)]
 
 
 class AgeBand(Strict):
-    """The ages a page is written for."""
+    """An audience of readers of an age band, with its own page (``/{lang}/<id>/``)."""
 
     min_age: Annotated[StrictInt, Field(ge=0)]
-    """Youngest reader, in years."""
-    max_age: Annotated[StrictInt, Field(ge=0)]
-    """Oldest reader, in years."""
+    """Youngest reader, in years (``{<id>_min_age}`` in a text, the id's hyphens written ``_``)."""
+    max_age: Annotated[StrictInt, Field(ge=0)] | None = None
+    """Oldest reader, in years (``{<id>_max_age}``); none for an open band (young adults)."""
 
 
 class CalendarSettings(Strict):
@@ -61,13 +61,14 @@ class SiteConfig(Strict):
     """The language the prose is written in first; other languages translate its keys."""
     languages: Annotated[list[LanguageCode], Field(min_length=1)]
     """Published languages, in the order of the language chooser. Each needs content/translations/<code>.yml."""
-    audiences: dict[StrictStr, AgeBand]
-    """Age bands of the pages for young readers (``young-people``, ``children``)."""
+    audiences: dict[Annotated[StrictStr, Field(pattern=r"^[a-z]+(-[a-z]+)*$")], AgeBand]
+    """The readers of an age band, each with a page at ``/{lang}/<id>/`` from ``templates/pages/<id>/index.md.j2``
+    and texts under ``<id>.`` (``young-people``, ``young-adults``, ``children``), in navigation order."""
     calendar: CalendarSettings
     """Settings of the personal calendar (schedule page) and of ``hemismart-site calendar``."""
-    readability: dict[LanguageCode, dict[Literal["families", "young-people", "children"], StrictInt | StrictFloat]] = {}
-    """Readability targets per language and audience, in that language's formula (see hemismart_site/readability.py):
-    a minimum for Flesch-type scores and Gulpease, a maximum for LIX."""
+    readability: dict[LanguageCode, dict[StrictStr, StrictInt | StrictFloat]] = {}
+    """Readability targets per language and audience (``families`` or an id of ``audiences``), in that language's
+    formula (see hemismart_site/readability.py): a minimum for Flesch-type scores and Gulpease, a maximum for LIX."""
 
 
 def language_direction(code: str) -> str:

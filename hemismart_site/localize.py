@@ -60,6 +60,15 @@ class Translations:
     review: Review
     strings: dict[str, str]
     lines: dict[str, int] = field(default_factory=dict)
+    loaded: Loaded | None = None
+
+    def line_near(self, key: str) -> int:
+        """The line of ``key``, or of its nearest parent mapping in the file (where a missing text belongs)."""
+        if key in self.lines:
+            return self.lines[key]
+        if self.loaded is None:
+            return 1
+        return self.loaded.line_of(("strings", *key.split("."))) or 1
 
 
 def load_translations(root: Path, lang: str) -> Translations:
@@ -78,7 +87,7 @@ def load_translations(root: Path, lang: str) -> Translations:
         problems.append(Problem(loaded.file, loaded.line_of(("review",)), "review", "a reviewed translation names its reviewer and date"))
     if problems:
         raise ContentError(problems)
-    return Translations(lang, loaded.file, model.review, strings, lines)
+    return Translations(lang, loaded.file, model.review, strings, lines, loaded)
 
 
 def _flatten(loaded: Loaded, path: tuple, node: object, out: dict, lines: dict, problems: list) -> None:
@@ -101,13 +110,24 @@ def placeholders(text: str) -> frozenset[str]:
     return parse_placeholders(text)
 
 
-class MissingText(Exception):
-    """A template asked for a key the language does not have (reported with the template's line), or a
-    text uses a placeholder no fact or template fills (``problem``: reported at the text's own line)."""
+class MissingText(ContentError):
+    """A key the language does not have, or a text using a placeholder no fact or template fills.
 
-    def __init__(self, message: str, problem: Problem | None = None):
-        super().__init__(message)
+    ``problem`` locates it in the translations file; ``in_file`` is True for a placeholder (the text's
+    own line is the place to fix it), False for a missing key (asked for by a template, whose line is
+    the better place when a template asked)."""
+
+    def __init__(self, message: str, problem: Problem, in_file: bool = False):
+        super().__init__([problem])
+        self.message = message
         self.problem = problem
+        self.in_file = in_file
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self):
+        return (type(self), (self.message, self.problem, self.in_file))
 
 
 escape_text = markdown_text
@@ -138,7 +158,9 @@ class Localizer:
         try:
             text = self.translations.strings[key]
         except KeyError:
-            raise MissingText(f"no text for {key!r} in {self.translations.file}") from None
+            tr = self.translations
+            problem = Problem(tr.file, tr.line_near(key), f"strings.{key}", "missing text: the site asks for it here")
+            raise MissingText(f"no text for {key!r} in {tr.file}", problem) from None
         names = placeholders(text)
         if not names:
             return Markup(text.format())
@@ -147,7 +169,7 @@ class Localizer:
         if missing:
             problem = Problem(self.translations.file, self.translations.lines[key], f"strings.{key}",
                               f"unknown placeholder(s) {_braces(missing)}: no fact or page fills them here")
-            raise MissingText(str(problem), problem)
+            raise MissingText(str(problem), problem, in_file=True)
         return Markup(text.format(**{k: escape_text(values[k]) for k in names}))
 
     # -- CLDR formatting ---------------------------------------------------
@@ -217,11 +239,20 @@ class Localizer:
         for band, ages in self.project.config.audiences.items():
             key = band.replace("-", "_")
             params[f"{key}_min_age"] = n(ages.min_age)
-            params[f"{key}_max_age"] = n(ages.max_age)
+            if ages.max_age is not None:
+                params[f"{key}_max_age"] = n(ages.max_age)
         for criterion in f.eligibility.criteria:
             for th in criterion.thresholds:
                 params[th.id] = n(th.value)
         return params
+
+
+def localizer(project: Project, lang: str) -> Localizer:
+    """The one Localizer of ``lang`` for this project: its file is read and checked once, and every page,
+    the navigation, the theme's texts and the machine-readable facts of the language share it."""
+    if lang not in project.localizers:
+        project.localizers[lang] = Localizer(load_translations(project.root, lang), project.facts, project)
+    return project.localizers[lang]
 
 
 def compare_with_source(source: Translations, other: Translations) -> list[Problem]:

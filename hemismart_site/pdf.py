@@ -34,8 +34,9 @@ def chromium_path() -> str:
     return path
 
 
-def print_schedules(site_dir: Path, facts: Facts, languages: list[str]) -> list[Path]:
-    """Print every language's schedule page to its PDF; return the files written."""
+def print_schedules(site_dir: Path, facts: Facts, languages: list[str], page_url: str) -> list[Path]:
+    """Print every language's calendar page (the page whose ``print`` role is on, at ``page_url`` inside the
+    language) to its PDF; return the files written."""
     from playwright.sync_api import Error, sync_playwright
 
     written = []
@@ -44,7 +45,7 @@ def print_schedules(site_dir: Path, facts: Facts, languages: list[str]) -> list[
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             page = browser.new_page()
             for lang in languages:
-                source = (site_dir / lang / "families" / "schedule" / "index.html").resolve()
+                source = (site_dir / lang / page_url / "index.html").resolve()
                 page.goto(source.as_uri(), wait_until="load")
                 pdf = page.pdf(prefer_css_page_size=True, print_background=True, tagged=True, outline=False)
                 target = site_dir / lang / "files" / pdf_name(facts, lang)

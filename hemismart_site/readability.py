@@ -28,12 +28,6 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-AUDIENCE_PAGES = {
-    "families": ["families", "families/treatment", "families/who-can-take-part"],
-    "young-people": ["young-people"],
-    "children": ["children"],
-}
-"""Which pages' prose is measured for each audience."""
 
 _VOWELS = {
     "en": "aeiouy", "de": "aeiouyäöü", "fr": "aeiouyàâäéèêëîïôöùûüœæ", "es": "aeiouáéíóúü",
@@ -150,15 +144,20 @@ class Score:
         return f"{self.lang} {self.audience}: {self.formula.name} {self.value:.0f} — {verdict}{target}"
 
 
-def score_language(lang: str, pages: dict[str, str], targets: dict[str, float] | None) -> list[Score]:
-    """Scores of a language's family, young-people and children pages (``pages``: docs path → Markdown)."""
+def score_language(lang: str, rendered: dict[str, str], targets: dict[str, float] | None, pages: list) -> list[Score]:
+    """Scores of a language's pages whose ``readability`` role is on, one per audience (``rendered``: docs
+    path → Markdown; ``pages``: the site's :class:`~hemismart_site.pages.Page` records)."""
     formula = FORMULAS.get(lang)
+    by_audience: dict[str, list[str]] = {}
+    for page in pages:
+        if page.readability:
+            by_audience.setdefault(page.audience, []).append(page.src)
     out = []
-    for audience, ids in AUDIENCE_PAGES.items():
+    for audience, sources in by_audience.items():
         target = (targets or {}).get(audience)
         if formula is None:
             out.append(Score(lang, audience, None, None, target))
             continue
-        blocks = [b for ident in ids for b in prose(pages[f"{ident}/index.md" if "/" not in ident else f"{ident}.md"])]
+        blocks = [b for src in sources for b in prose(rendered[src])]
         out.append(Score(lang, audience, formula, formula.score(lang, count(blocks, lang)), target))
     return out

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from hemismart_site.errors import ContentError, Problem
 from hemismart_site.escape import plain_text, script_json
 from hemismart_site.grid import Grid, build_grids, day_ranges
-from hemismart_site.localize import Localizer, MissingText, escape_text, load_translations
+from hemismart_site.localize import Localizer, MissingText, escape_text, localizer
 from hemismart_site.model import Facts, Site
 from hemismart_site.pages import Page, all_pages
 from hemismart_site.validate import Project
@@ -126,7 +126,8 @@ class PageContext:
     def term(self, term_id: str, text: Markup | None = None) -> Markup:
         """A link to the glossary entry for ``term_id`` (its word in this language unless ``text``)."""
         if term_id not in self.facts.glossary:
-            raise MissingText(f"{term_id!r} is not in content/glossary.yml")
+            raise MissingText(f"{term_id!r} is not in content/glossary.yml",
+                              Problem("content/glossary.yml", 1, "terms", f"{term_id!r} is not a term of the glossary"))
         label = text if text is not None else self.l10n.t(f"glossary.{term_id}.term")
         return Markup(f"[{label}]({self.link('glossary', term_id)})")
 
@@ -175,9 +176,8 @@ def _sort_key(text: str) -> str:
 
 def render_language(project: Project, env: jinja2.Environment, lang: str) -> dict[str, str]:
     """Every page of one language as ``{docs path: Markdown}``; ContentError lists every failure."""
-    translations = load_translations(project.root, lang)
-    l10n = Localizer(translations, project.facts, project)
-    pages = all_pages(project.facts)
+    l10n = localizer(project, lang)
+    pages = all_pages(project)
     by_id = {p.id: p for p in pages}
     grids = build_grids(project.facts)
     out: dict[str, str] = {}
@@ -226,7 +226,7 @@ def template_problem(exc: Exception, page: Page, lang: str) -> Problem:
         filename, line = _template_frame(exc.__traceback__)
         return Problem(filename or f"{TEMPLATES_DIR}/{PAGE_TEMPLATES}/{page.template}", line or 1, f"{lang}/{page.id}",
                        f"template {exc.name!r} not found under {TEMPLATES_DIR}/")
-    if isinstance(exc, MissingText) and exc.problem is not None:
+    if isinstance(exc, MissingText) and exc.in_file:
         return exc.problem  # an unknown placeholder: the text's own file and line
     filename, line = _template_frame(exc.__traceback__)
     message = str(exc) if isinstance(exc, (MissingText, jinja2.UndefinedError)) else f"{type(exc).__name__}: {exc}"

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from hemismart_site.escape import script_json
 from hemismart_site.jsonld import medical_trial
-from hemismart_site.localize import Localizer, load_translations
+from hemismart_site.localize import localizer
 from hemismart_site.validate import Project
 
 ROOT_TEMPLATES = {
@@ -28,7 +28,7 @@ ROOT_STATIC = {"assets/root.css": "root/root.css"}
 
 def render_root(project: Project, env: jinja2.Environment, languages: list[str]) -> dict[str, str]:
     """Render the root files; each language speaks in its own words and is marked with its own lang."""
-    l10ns = [Localizer(load_translations(project.root, lang), project.facts, project) for lang in languages]
+    l10ns = [localizer(project, lang) for lang in languages]
     source = next(l for l in l10ns if l.lang == project.config.source_language) if project.config.source_language in languages else l10ns[0]
     context = {
         "facts": project.facts,

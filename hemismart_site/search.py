@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from mkdocs.config import base
+from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin
 
 INDEX_FILE = "search/index.json"
@@ -32,8 +34,6 @@ SKIP_CLASSES = {"hs-notice", "hs-draft", "hs-trial", "hs-languages", "hs-sheets"
 or JavaScript only, or the day grids (a cell per day; the same days are also written out in words)."""
 
 SKIP_TAGS = {"script", "style", "template", "svg", "button"}
-SKIP_URL = re.compile(r"^(sites|search)/")
-"""Pages not indexed: the hospital pages (the hospitals lists hold the same facts) and the search page."""
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -128,13 +128,22 @@ def index_document(entries: list[dict]) -> str:
     return json.dumps({"pages": entries}, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
 
-class SearchIndexPlugin(BasePlugin):
+class SearchIndexConfig(base.Config):
+    """The plugin's settings (``plugins: [hemismart-search: {exclude: […]}]``)."""
+
+    exclude = c.ListOfItems(c.Type(str), default=[])
+    """URLs of pages left out of the index, inside the language (``search/``, ``sites/st-anna/``): the build
+    lists the pages whose ``search`` role is off (hemismart_site/pages.py)."""
+
+
+class SearchIndexPlugin(BasePlugin[SearchIndexConfig]):
     """MkDocs plugin: collect each page's sections, write ``search/index.json`` after the build."""
 
     def on_startup(self, command, dirty, **kwargs) -> None:
         self._dirty = dirty
 
     def on_pre_build(self, config, **kwargs) -> None:
+        self._excluded = set(self.config.exclude)
         self._pages: dict[str, list[Section]] = {}
         self._order: list[str] = []
 
@@ -143,7 +152,7 @@ class SearchIndexPlugin(BasePlugin):
         return nav
 
     def on_post_page(self, output: str, page, config, **kwargs) -> str:
-        if not SKIP_URL.match(page.url):
+        if page.url not in self._excluded:
             self._pages[page.url] = page_sections(output)
         return output
 

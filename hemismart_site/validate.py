@@ -20,6 +20,7 @@ import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 from babel import Locale
@@ -41,6 +42,8 @@ class Project:
     config: SiteConfig
     facts: Facts
     sources: dict[str, Loaded]
+    localizers: dict = dataclass_field(default_factory=dict, repr=False, compare=False)
+    """Each language's Localizer, made once (hemismart_site.localize.localizer)."""
 
 
 def load_project(root: Path) -> Project:
@@ -443,13 +446,20 @@ def rule_languages(project: Project) -> Iterator[Problem]:
         yield _at(project, "site_config.yml", ("source_language",), f"{config.source_language!r} is not in languages")
     from hemismart_site.readability import FORMULAS
 
-    for code in config.readability:
+    measured = ["families", *config.audiences]
+    for code, targets in config.readability.items():
         if code not in FORMULAS:
             yield _at(project, "site_config.yml", ("readability", code),
                       f"no readability formula for {code!r} (formulas exist for {', '.join(FORMULAS)})")
+        for audience in targets:
+            if audience not in measured:
+                yield _at(project, "site_config.yml", ("readability", code, audience),
+                          f"{audience!r} is not an audience (families, or one of audiences: {', '.join(config.audiences)})")
     for name, band in config.audiences.items():
-        if band.min_age > band.max_age:
+        if band.max_age is not None and band.min_age > band.max_age:
             yield _at(project, "site_config.yml", ("audiences", name, "min_age"), "is above max_age")
+        if name in ("families", "investigators", "sites", "search", "glossary", "hem-ismart"):
+            yield _at(project, "site_config.yml", ("audiences", name), f"{name!r} is already a section of the site")
     cal = config.calendar
     if cal.min_cycles > cal.max_cycles:
         yield _at(project, "site_config.yml", ("calendar", "min_cycles"),

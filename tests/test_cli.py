@@ -73,7 +73,7 @@ def test_check_on_good_input_prints_the_summary_and_writes_nothing(site_tree, tm
     assert line.startswith("OK: ")
     for part in (f"{len(f.sites)} sites", f"{len(f.eligibility.inclusion)} inclusion",
                  f"{len(f.eligibility.exclusion)} exclusion", f"{len(f.discrepancies)} recorded discrepancies",
-                 f"{len(all_pages(f)) * len(project.config.languages)} pages"):
+                 f"{len(all_pages(project)) * len(project.config.languages)} pages"):
         assert part in line
     assert snapshot(site_tree.root) == before
     assert list(cwd.iterdir()) == []

@@ -35,9 +35,10 @@ LANG = "en"
 REPO = Path(__file__).resolve().parents[1]
 
 # Names of the parametrized cases only (see the module docstring).
-_FACTS = load_project(REPO).facts
-PAGE_IDS = [p.id for p in all_pages(_FACTS)]
-FAMILY_PAGE_IDS = [p.id for p in all_pages(_FACTS) if p.section == "families"]
+_PROJECT = load_project(REPO)
+_FACTS = _PROJECT.facts
+PAGE_IDS = [p.id for p in all_pages(_PROJECT)]
+FAMILY_PAGE_IDS = [p.id for p in all_pages(_PROJECT) if p.section == "families"]
 SLUGS = [s.slug for s in _FACTS.sites]
 CRITERION_IDS = [c.id for c in _FACTS.eligibility.criteria]
 THRESHOLD_IDS = [th.id for c in _FACTS.eligibility.criteria for th in c.thresholds]
@@ -70,13 +71,13 @@ def l10n(built_site):
     return built_site.l10n(LANG)
 
 
-def page(facts: Facts, page_id: str) -> Page:
-    return page_by_id(all_pages(facts), page_id)
+def page(project, page_id: str) -> Page:
+    return page_by_id(all_pages(project), page_id)
 
 
 def html_file(site, page_id: str) -> Path:
     """Where the page's HTML is: ``site/en/<url>index.html``."""
-    return site.site / LANG / page(site.project.facts, page_id).url / "index.html"
+    return site.site / LANG / page(site.project, page_id).url / "index.html"
 
 
 @cache
@@ -97,7 +98,7 @@ def article(site, page_id: str) -> Element:
 
 def url_path(site, page_id: str) -> str:
     """The page's address on the site: ``/en/families/hospitals/``."""
-    return f"/{LANG}/{page(site.project.facts, page_id).url}"
+    return f"/{LANG}/{page(site.project, page_id).url}"
 
 
 def resolve(site, page_id: str, href: str) -> str:
@@ -173,7 +174,7 @@ def expand_days(ranges: list[str]) -> set[int]:
 
 
 def expected_title(site, l10n, page_id: str) -> str:
-    p = page(site.project.facts, page_id)
+    p = page(site.project, page_id)
     if p.slug:
         return site.project.facts.site(p.slug).facility
     return t(l10n, f"{p.key}.title")
@@ -690,7 +691,7 @@ def title_keys(l10n, page_key: str) -> list[str]:
 
 @pytest.mark.parametrize("page_id", ["home", "young-people", "children", "families"])
 def test_reader_page_headings(site, l10n, page_id):
-    keys = title_keys(l10n, page(site.project.facts, page_id).key)
+    keys = title_keys(l10n, page(site.project, page_id).key)
     shown = [h.text for h in headings(article(site, page_id), "h2")]
     expected = [t(l10n, k) for k in keys]
     assert [h for h in shown if h in expected] == expected, f"shown: {shown}"

@@ -85,12 +85,12 @@ def expected_pages(project: Project) -> list[str]:
     root language chooser and 404 page."""
     out = ["index.html", "404.html"]
     for lang in project.config.languages:
-        out += [f"{lang}/{page.url}index.html" for page in all_pages(project.facts)] + [f"{lang}/404.html"]
+        out += [f"{lang}/{page.url}index.html" for page in all_pages(project)] + [f"{lang}/404.html"]
     return out
 
 
 def family_pages(q: QualitySite) -> list[str]:
-    return [f"{lang}/{p.url}index.html" for lang in q.languages for p in all_pages(q.project.facts) if p.section == "families"]
+    return [f"{lang}/{p.url}index.html" for lang in q.languages for p in all_pages(q.project) if p.section == "families"]
 
 
 @pytest.fixture(scope="module")

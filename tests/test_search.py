@@ -84,6 +84,8 @@ def test_plugin_writes_pages_in_navigation_order_without_hospital_or_search_page
     from hemismart_site.search import SearchIndexPlugin
 
     plugin = SearchIndexPlugin()
+    errors, warnings = plugin.load_config({"exclude": ["search/", "sites/x/"]})  # as the build configures it
+    assert errors == [] and warnings == []
     plugin.on_startup(command="build", dirty=False)
     doc = _build(plugin, tmp_path, ["", "glossary/", "search/"],
                  {"glossary/": PAGE, "": PAGE, "search/": PAGE, "sites/x/": PAGE})
@@ -95,6 +97,7 @@ def test_a_dirty_rebuild_keeps_the_pages_it_did_not_render(tmp_path):
     from hemismart_site.search import SearchIndexPlugin
 
     plugin = SearchIndexPlugin()
+    plugin.load_config({})
     plugin.on_startup(command="serve", dirty=True)
     _build(plugin, tmp_path, ["", "glossary/", "children/"], {"": PAGE, "glossary/": PAGE, "children/": PAGE})
     edited = PAGE.replace("Opening words.", "Edited words.")
