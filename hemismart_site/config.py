@@ -50,6 +50,8 @@ class CalendarSettings(Strict):
     """The fewest cycles a family can ask for."""
     max_cycles: Annotated[StrictInt, Field(ge=1)]
     """The most cycles a family can ask for."""
+    reminder_times: list[Annotated[StrictStr, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]] = []
+    """Times of day (HH:MM) a family can choose for a reminder on each treatment day; none: no reminder offered."""
 
 
 class SiteConfig(Strict):
@@ -64,6 +66,9 @@ class SiteConfig(Strict):
     audiences: dict[Annotated[StrictStr, Field(pattern=r"^[a-z]+(-[a-z]+)*$")], AgeBand]
     """The readers of an age band, each with a page at ``/{lang}/<id>/`` from ``templates/pages/<id>/index.md.j2``
     and texts under ``<id>.`` (``young-people``, ``young-adults``, ``children``), in navigation order."""
+    formats: dict[LanguageCode, LanguageCode] = {}
+    """For a language whose pages follow another CLDR locale's conventions for dates and numbers than the language's
+    default (``en: en_GB``: the English pages are written in British English, so their dates read 1 October 2025)."""
     calendar: CalendarSettings
     """Settings of the personal calendar (schedule page) and of ``hemismart-site calendar``."""
     readability: dict[LanguageCode, dict[StrictStr, StrictInt | StrictFloat]] = {}

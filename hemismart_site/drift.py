@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from hemismart_site.errors import ContentError
 from hemismart_site.importer import FILES, Imported, import_record
 from hemismart_site.mapping import FROM
 
@@ -45,8 +46,58 @@ class Change:
 
 
 def drift(record: Path, root: Path) -> list[Change]:
-    """Every difference between content/ under ``root`` and ``record``."""
-    return changes_of(import_record(record, root, dt.date.today()))
+    """Every difference between content/ under ``root`` and ``record``, field by field: a field the record no
+    longer has is a change too, never a reason to stop comparing (a field of the wrong kind is: ContentError)."""
+    return changes_of(import_record(record, root, dt.date.today(), lenient=True))
+
+
+@dataclass(frozen=True)
+class OverrideNote:
+    """A local correction (content/overrides.yml) seen against the record: in force, or flagged."""
+
+    target: str
+    value: object
+    record_value: object
+    since: dt.date
+    flag: str | None
+    """None while the correction is needed; why it should go otherwise (the registry agrees, or it is old)."""
+
+    def text(self) -> str:
+        head = f"content/overrides.yml: {self.target}: {_show(self.value)} (the record: {_show(self.record_value)}), since {self.since.isoformat()}"
+        return f"{head}: {self.flag}" if self.flag else f"{head}: override in force"
+
+
+def override_notes(root: Path, record: Path, today: dt.date | None = None) -> list[OverrideNote]:
+    """Each local correction against the record's value for the same fact (imported in memory)."""
+    from hemismart_site.load import load_yaml
+    from hemismart_site.overrides import OVERRIDES_FILE, Overrides, apply_overrides
+    from hemismart_site.validate import validate_against
+
+    path = root / "content" / OVERRIDES_FILE
+    if not path.exists():
+        return []
+    loaded = load_yaml(path, f"content/{OVERRIDES_FILE}")
+    overrides, problems = validate_against(loaded, Overrides)
+    if problems:
+        raise ContentError(problems)
+    if not overrides.overrides:
+        return []
+    imported = import_record(record, root, dt.date.today(), lenient=True)
+    from hemismart_site.load import Loaded
+
+    sources = {name: Loaded(f"content/{name}", imported.new_data[name], {}) for name in ("trial.yml", "sites.yml")}
+    applied, _, _ = apply_overrides(overrides, loaded, sources)
+    today = today or dt.date.today()
+    notes = []
+    for item in applied:
+        flag = None
+        if item.registry_value == item.value:
+            flag = "the registry now agrees: remove the override"
+        elif item.age_days(today) > overrides.max_age_days:
+            flag = (f"older than {overrides.max_age_days} days and the registry still differs: ask the sponsor to "
+                    "update the registry, or renew the override with today's date")
+        notes.append(OverrideNote(item.target, item.value, item.registry_value, item.date, flag))
+    return notes
 
 
 def changes_of(imported: Imported) -> list[Change]:
@@ -161,15 +212,26 @@ def _show(value: object, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def report(changes: list[Change], record: Path, fmt: str) -> str:
-    """The changes as plain text or as Markdown (for a CI job summary)."""
+def report(changes: list[Change], record: Path, fmt: str, notes: list[OverrideNote] | None = None) -> str:
+    """The changes (and the local corrections seen against the record) as plain text or as Markdown."""
+    notes = notes or []
     if fmt == "markdown":
-        return _markdown(changes, record)
+        return _markdown(changes, record) + _markdown_notes(notes)
+    lines = [n.text() for n in notes]
     if not changes:
-        return f"content/ is in sync with {record}."
-    lines = [c.text() for c in changes]
+        return "\n".join([*lines, f"content/ is in sync with {record}."])
+    lines += [c.text() for c in changes]
     return "\n".join([*lines, f"{len(changes)} difference(s) between content/ and {record}; "
                       f"run `hemismart-site import-registry {record}` to take them over."])
+
+
+def _markdown_notes(notes: list[OverrideNote]) -> str:
+    if not notes:
+        return ""
+    rows = [f"| `{n.target}` | {_cell(n.value)} | {_cell(n.record_value)} | {n.since.isoformat()} | {n.flag or 'in force'} |"
+            for n in notes]
+    return "\n".join(["", "#### Local corrections (content/overrides.yml)", "",
+                      "| fact | in force | record | since | |", "|---|---|---|---|---|", *rows]) + "\n"
 
 
 def _markdown(changes: list[Change], record: Path) -> str:

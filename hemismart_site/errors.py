@@ -38,6 +38,10 @@ class ContentError(Exception):
         return (type(self), (self.problems,))
 
 
+class UsageError(Exception):
+    """A command was asked for something it cannot do (an unknown language, a number out of range): exit code 2."""
+
+
 class BuildError(Exception):
     """MkDocs failed (or warned under --strict); the previous site is untouched."""
 

@@ -49,9 +49,10 @@ class Imported:
         return [name for name in FILES if self.old_text[name] != self.new_text[name]]
 
 
-def import_record(record: Path, root: Path, checked: dt.date) -> Imported:
-    """Map ``record`` onto content/ under ``root`` in memory; raise ContentError if the record is wrong."""
-    reader = load_record(record)
+def import_record(record: Path, root: Path, checked: dt.date, lenient: bool = False) -> Imported:
+    """Map ``record`` onto content/ under ``root`` in memory; raise ContentError if the record is wrong.
+    ``lenient`` (drift): fields the record does not have read as absent (listed in ``notes``) instead."""
+    reader = load_record(record, lenient)
     content = root / "content"
     old_text = {name: _read(content / name) for name in FILES}
     old_data = {name: _plain_data(f"content/{name}", old_text[name]) for name in FILES}
@@ -63,6 +64,9 @@ def import_record(record: Path, root: Path, checked: dt.date) -> Imported:
     reader.raise_problems()
     notes += _removed_sites(old_data["sites.yml"], sites) + _intervention_notes(old_data["trial.yml"], facts["trial.yml"])
     new_data = _with_sources(reader, old_data, facts, checked)
+    notes += [f"the record: {p.key}: {p.message}" for p in reader.notes]
+    if lenient:  # a comparison: the files are not written, so not rendered either
+        return Imported(old_text, dict(old_text), old_data, new_data, notes)
     new_text = {}
     for name in FILES:
         new_text[name] = _render(name, old_text[name], new_data[name], reader)
@@ -84,6 +88,55 @@ def write_import(imported: Imported, root: Path) -> None:
     """Write the changed files, each atomically."""
     for name in imported.changed:
         write_atomic(root / "content" / name, imported.new_text[name])
+
+
+CHANGES_HEADER = """# What changed in the registry record, newest first: written by `hemismart-site import-registry`
+# (each change a family or a hospital would want to follow, dated with the record's last update). The
+# "What changed" page and the Atom feeds are built from it. Do not edit entries by hand: correct a
+# registry fact with content/overrides.yml instead.
+"""
+
+
+RECORD_DIR = Path("content") / "record"
+"""Where the import keeps the record content/ was taken from (``<NCT>.json``): the tests compare the facts with
+it, so that a newer record in the registry never breaks the published site's tests (drift reports it)."""
+
+
+def keep_record(record: Path, root: Path) -> Path:
+    """Keep a copy of the imported record under content/record/ (byte for byte)."""
+    import json
+
+    data = json.loads(record.read_text(encoding="utf-8"))
+    nct = data["protocolSection"]["identificationModule"]["nctId"]
+    target = root / RECORD_DIR / f"{nct}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists() or target.read_bytes() != record.read_bytes():
+        write_atomic(target, record.read_text(encoding="utf-8"))
+    return target
+
+
+def log_changes(imported: Imported, changes: list, root: Path) -> int:
+    """Prepend the change-log entries of this import to content/changes.yml; return how many."""
+    import json
+
+    from hemismart_site.changes import entries_from
+
+    date = dt.date.fromisoformat(imported.new_data["trial.yml"]["registry"]["last_update_posted"]["date"])
+    if not imported.old_data["sites.yml"]:  # a first import: the facts are new, not changes
+        return 0
+    entries = entries_from(changes, imported.old_data["sites.yml"], imported.new_data["sites.yml"], date)
+    if not entries:
+        return 0
+    path = root / "content" / "changes.yml"
+    old = _read(path)
+    current = (_plain_data("content/changes.yml", old).get("changes") or []) if old else []
+    def line(entry: dict) -> str:
+        fields = ", ".join(f"{k}: {json.dumps(v.isoformat() if isinstance(v, dt.date) else v, ensure_ascii=False)}"
+                           for k, v in entry.items())
+        return f"- {{{fields}}}\n"
+    text = CHANGES_HEADER + "changes:\n" + "".join(line(e) for e in entries) + "".join(line(e) for e in current)
+    write_atomic(path, text)
+    return len(entries)
 
 
 def _read(path: Path) -> str | None:

@@ -19,7 +19,7 @@ import re
 import unicodedata
 
 from hemismart_site.record import Reader
-from hemismart_site.registry import parse_criteria
+from hemismart_site.registry import parse_criteria, unescape_markdown
 
 PS = "protocolSection"
 AIM = f"{PS}.armsInterventionsModule"
@@ -35,7 +35,7 @@ FROM: dict[str, dict[str, str]] = {
         "description": f"{PS}.descriptionModule",
         "conditions": f"{PS}.conditionsModule.conditions",
         "keywords": f"{PS}.conditionsModule.keywords",
-        "arm": f"{AIM}.armGroups[0]",
+        "arms": f"{AIM}.armGroups",
         "interventions": f"{AIM}.interventions",
         "outcomes": f"{PS}.outcomesModule",
         "eligibility": f"{PS}.eligibilityModule",
@@ -84,20 +84,23 @@ def unique_slug(base: str, taken: set[str], extra: str = "") -> str:
     return next(c for c in candidates if c and c not in taken)
 
 
-def _dated(r: Reader, path: str) -> dict:
-    return {"date": r.text(f"{path}.date"), "type": r.text(f"{path}.type")}
+def _dated(r: Reader, path: str, required: bool = True) -> dict | None:
+    """A date struct: its date (a full date, or a month as the registry gives it) and its type if given."""
+    if r.get(path, "mapping", required=required) is None:
+        return None
+    return _drop_none({"date": r.text(f"{path}.date"), "type": r.text(f"{path}.type", required=False)})
 
 
 def _org(r: Reader, path: str, name_key: str = "name") -> dict:
-    return {"name": r.text(f"{path}.{name_key}"), "class": r.text(f"{path}.class")}
+    return _drop_none({"name": r.text(f"{path}.{name_key}"), "class": r.text(f"{path}.class", required=False)})
 
 
 def _contact(r: Reader, path: str) -> dict:
-    """name, role, then e-mail and phone in the record's order (absent ones left out)."""
-    out = {"name": r.text(f"{path}.name"), "role": r.text(f"{path}.role")}
-    for key in r.get(path, "mapping") or {}:
-        if key in ("email", "phone"):
-            out[key] = r.text(f"{path}.{key}")
+    """name, role, then e-mail, phone and phone extension in the record's order (absent ones left out)."""
+    out = _drop_none({"name": r.text(f"{path}.name"), "role": r.text(f"{path}.role", required=False)})
+    for key, ours in (("email", "email"), ("phone", "phone"), ("phoneExt", "phone_ext")):
+        if key in (r.get(path, "mapping") or {}):
+            out[ours] = r.text(f"{path}.{key}")
     return out
 
 
@@ -120,40 +123,42 @@ def trial_facts(r: Reader, old: dict) -> dict:
             "name": "ClinicalTrials.gov",
             "record_url": f"https://clinicaltrials.gov/study/{nct}",
             "last_update_posted": _dated(r, f"{sm}.lastUpdatePostDateStruct"),
-            "last_update_submitted": r.text(f"{sm}.lastUpdateSubmitDate"),
-            "first_submitted": r.text(f"{sm}.studyFirstSubmitDate"),
-            "first_posted": _dated(r, f"{sm}.studyFirstPostDateStruct"),
-            "status_verified": r.text(f"{sm}.statusVerifiedDate"),
+            "last_update_submitted": r.text(f"{sm}.lastUpdateSubmitDate", required=False),
+            "first_submitted": r.text(f"{sm}.studyFirstSubmitDate", required=False),
+            "first_posted": _dated(r, f"{sm}.studyFirstPostDateStruct", required=False),
+            "status_verified": r.text(f"{sm}.statusVerifiedDate", required=False),
+            "has_results": r.get("hasResults", "bool", required=False) or False,
         },
         "identifiers": _identifiers(r, nct, old.get("identifiers") or {}),
-        "status": {
+        "status": _drop_none({
             "overall": r.text(f"{sm}.overallStatus"),
-            "start": _dated(r, f"{sm}.startDateStruct"),
-            "primary_completion": _dated(r, f"{sm}.primaryCompletionDateStruct"),
-            "completion": _dated(r, f"{sm}.completionDateStruct"),
-            "has_expanded_access": r.get(f"{sm}.expandedAccessInfo.hasExpandedAccess", "bool"),
-        },
+            "start": _dated(r, f"{sm}.startDateStruct", required=False),
+            "primary_completion": _dated(r, f"{sm}.primaryCompletionDateStruct", required=False),
+            "completion": _dated(r, f"{sm}.completionDateStruct", required=False),
+            "has_expanded_access": r.get(f"{sm}.expandedAccessInfo.hasExpandedAccess", "bool", required=False),
+        }),
         "design": _design(r),
-        "oversight": {
-            "has_dmc": r.get(f"{PS}.oversightModule.oversightHasDmc", "bool"),
-            "fda_regulated_drug": r.get(f"{PS}.oversightModule.isFdaRegulatedDrug", "bool"),
-            "fda_regulated_device": r.get(f"{PS}.oversightModule.isFdaRegulatedDevice", "bool"),
-        },
-        "description": {
+        "oversight": _drop_none({
+            "has_dmc": r.get(f"{PS}.oversightModule.oversightHasDmc", "bool", required=False),
+            "fda_regulated_drug": r.get(f"{PS}.oversightModule.isFdaRegulatedDrug", "bool", required=False),
+            "fda_regulated_device": r.get(f"{PS}.oversightModule.isFdaRegulatedDevice", "bool", required=False),
+        }),
+        "description": _drop_none({
             "brief_summary": r.text(f"{PS}.descriptionModule.briefSummary"),
-            "detailed_description": r.text(f"{PS}.descriptionModule.detailedDescription"),
-        },
+            "detailed_description": r.text(f"{PS}.descriptionModule.detailedDescription", required=False),
+        }),
         "conditions": r.texts(f"{PS}.conditionsModule.conditions"),
         "keywords": r.texts(f"{PS}.conditionsModule.keywords", required=False) or [],
-        "arm": _arm(r, interventions),
+        "arms": _arms(r, interventions, old.get("arms") or []),
         "interventions": interventions,
         "dose_levels": old.get("dose_levels", []),
         "outcomes": _outcomes(r),
         "eligibility": _age_limits(r),
         "sponsors": _sponsors(r),
-        "officials": [{"name": r.text(f"{p}.name"), "affiliation": r.text(f"{p}.affiliation"), "role": r.text(f"{p}.role")}
+        "officials": [_drop_none({"name": r.text(f"{p}.name"), "affiliation": r.text(f"{p}.affiliation", required=False),
+                                  "role": r.text(f"{p}.role")})
                       for p in r.paths(f"{CLM}.overallOfficials", required=False)],
-        "central_contacts": [_contact(r, p) for p in r.paths(f"{CLM}.centralContacts")],
+        "central_contacts": [_contact(r, p) for p in r.paths(f"{CLM}.centralContacts", required=False)],
         "ipd_sharing": _ipd_sharing(r),
     }
     return {k: v for k, v in out.items() if v is not None or k == "outcomes"}  # outcomes: null is written
@@ -161,16 +166,17 @@ def trial_facts(r: Reader, old: dict) -> dict:
 
 def _identifiers(r: Reader, nct: str | None, old: dict) -> dict:
     idm = f"{PS}.identificationModule"
-    acronym = r.text(f"{idm}.acronym")
-    return {
+    acronym = r.text(f"{idm}.acronym", required=False)
+    out = {
         "nct_id": nct,
-        "eu_ct_number": _eu_ct_number(r),
+        "eu_ct_number": _eu_ct_number(r),  # written as null for a trial without one
         "acronym": acronym,
-        "short_name": old.get("short_name", acronym),
+        "short_name": old.get("short_name") or acronym or nct,
         "brief_title": r.text(f"{idm}.briefTitle"),
-        "official_title": r.text(f"{idm}.officialTitle"),
+        "official_title": r.text(f"{idm}.officialTitle", required=False),
         "organization": _org(r, f"{idm}.organization", "fullName"),
     }
+    return {k: v for k, v in out.items() if v is not None or k == "eu_ct_number"}
 
 
 _EU_CT = re.compile(r"\d{4}-\d{6}-\d{2}-\d{2}")
@@ -189,34 +195,41 @@ def _eu_ct_number(r: Reader) -> str | None:
 
 def _design(r: Reader) -> dict:
     dm = f"{PS}.designModule"
-    return {
+    enrollment = None
+    if r.get(f"{dm}.enrollmentInfo", "mapping", required=False) is not None:
+        enrollment = _drop_none({"count": r.get(f"{dm}.enrollmentInfo.count", "integer"),
+                                 "type": r.text(f"{dm}.enrollmentInfo.type", required=False)})
+    return _drop_none({
         "study_type": r.text(f"{dm}.studyType"),
-        "phases": r.texts(f"{dm}.phases"),
-        "allocation": r.text(f"{dm}.designInfo.allocation"),
-        "intervention_model": r.text(f"{dm}.designInfo.interventionModel"),
-        "primary_purpose": r.text(f"{dm}.designInfo.primaryPurpose"),
-        "masking": r.text(f"{dm}.designInfo.maskingInfo.masking"),
-        "enrollment": {"count": r.get(f"{dm}.enrollmentInfo.count", "integer"), "type": r.text(f"{dm}.enrollmentInfo.type")},
-    }
+        "phases": r.texts(f"{dm}.phases", required=False) or [],
+        "allocation": r.text(f"{dm}.designInfo.allocation", required=False),
+        "intervention_model": r.text(f"{dm}.designInfo.interventionModel", required=False),
+        "primary_purpose": r.text(f"{dm}.designInfo.primaryPurpose", required=False),
+        "masking": r.text(f"{dm}.designInfo.maskingInfo.masking", required=False),
+        "observational_model": r.text(f"{dm}.designInfo.observationalModel", required=False),
+        "time_perspective": r.text(f"{dm}.designInfo.timePerspective", required=False),
+        "enrollment": enrollment,
+    })
 
 
 def _interventions(r: Reader, old: list[dict]) -> list[dict]:
     """Interventions in registry order. One already in content/ (same name, or renamed in place:
     same count and position) keeps its id and routes; a new one gets both derived from the record."""
     old_list = [iv for iv in old if isinstance(iv, dict)]
-    paths = r.paths(f"{AIM}.interventions")
+    paths = r.paths(f"{AIM}.interventions", required=False)
     names = [r.text(f"{p}.name") for p in paths]
     taken = {iv.get("id") for iv in old_list}
     out = []
     for p, name, known in zip(paths, names, match_items(names, old_list, "name"), strict=True):
-        description = r.text(f"{p}.description")
+        description = r.text(f"{p}.description", required=False)
         if known is not None:
             ident, routes = known.get("id"), known.get("routes")
         else:
             ident = unique_slug(slugify(name or ""), taken)
             routes = [route for route, rx in ROUTE_WORDS.items() if re.search(rx, description or "", re.IGNORECASE)]
         taken.add(ident)
-        out.append({"id": ident, "type": r.text(f"{p}.type"), "name": name, "registry_description": description, "routes": routes})
+        out.append(_drop_none({"id": ident, "type": r.text(f"{p}.type"), "name": name, "registry_description": description,
+                               "routes": routes}))
     return out
 
 
@@ -234,22 +247,26 @@ def match_items(keys: list, old_list: list[dict], field: str) -> list[dict | Non
     return matches
 
 
-def _arm(r: Reader, interventions: list[dict]) -> dict | None:
-    """The one arm; its interventionNames (``Drug: Dasatinib``) become intervention ids."""
-    arms = r.paths(f"{AIM}.armGroups")
-    if len(arms) != 1:
-        if arms:
-            r.problem(f"{AIM}.armGroups", f"this site describes a study with one arm; the record has {len(arms)}")
-        return None
-    p = arms[0]
+def _arms(r: Reader, interventions: list[dict], old: list[dict]) -> list[dict]:
+    """The arm groups in registry order; each keeps its curated id when matched by label (or renamed in place),
+    a new one gets an id from its label. interventionNames (``Drug: Dasatinib``) become intervention ids."""
+    paths = r.paths(f"{AIM}.armGroups", required=False)
+    labels = [r.text(f"{p}.label") for p in paths]
+    old_list = [a for a in old if isinstance(a, dict)]
+    taken = {a.get("id") for a in old_list}
     ids = {f"{(iv['type'] or '').replace('_', ' ').title()}: {iv['name']}": iv["id"] for iv in interventions}
-    arm_ids = []
-    for i, name in enumerate(r.texts(f"{p}.interventionNames") or []):
-        if name not in ids:
-            r.problem(f"{p}.interventionNames[{i}]", f"{name!r} names no intervention of the record")
-        arm_ids.append(ids.get(name))
-    return {"label": r.text(f"{p}.label"), "type": r.text(f"{p}.type"), "description": r.text(f"{p}.description"),
-            "interventions": arm_ids}
+    out = []
+    for p, label, known in zip(paths, labels, match_items(labels, old_list, "label"), strict=True):
+        ident = known.get("id") if known is not None else unique_slug(slugify(label or "") or "arm", taken)
+        taken.add(ident)
+        arm_ids = []
+        for i, name in enumerate(r.texts(f"{p}.interventionNames", required=False) or []):
+            if name not in ids:
+                r.problem(f"{p}.interventionNames[{i}]", f"{name!r} names no intervention of the record")
+            arm_ids.append(ids.get(name))
+        out.append(_drop_none({"id": ident, "label": label, "type": r.text(f"{p}.type", required=False),
+                               "description": r.text(f"{p}.description", required=False), "interventions": arm_ids}))
+    return out
 
 
 def _outcomes(r: Reader) -> dict | None:
@@ -258,43 +275,44 @@ def _outcomes(r: Reader) -> dict | None:
         return None
     out = {}
     for kind, letter in (("primary", "P"), ("secondary", "S")):
-        out[kind] = [{"id": f"{letter}{n:02d}", "measure": r.text(f"{p}.measure"), "description": r.text(f"{p}.description"),
-                      "time_frame": r.text(f"{p}.timeFrame")}
-                     for n, p in enumerate(r.paths(f"{om}.{kind}Outcomes", required=kind == "primary"), start=1)]
+        out[kind] = [_drop_none({"id": f"{letter}{n:02d}", "measure": r.text(f"{p}.measure"),
+                                 "description": r.text(f"{p}.description", required=False),
+                                 "time_frame": r.text(f"{p}.timeFrame", required=False)})
+                     for n, p in enumerate(r.paths(f"{om}.{kind}Outcomes", required=False), start=1)]
     return out
 
 
 def _age_limits(r: Reader) -> dict:
     em = f"{PS}.eligibilityModule"
-    return {
-        "minimum_age": r.text(f"{em}.minimumAge"),
-        "maximum_age": r.text(f"{em}.maximumAge"),
-        "sex": r.text(f"{em}.sex"),
-        "std_ages": r.texts(f"{em}.stdAges"),
-        "healthy_volunteers": r.get(f"{em}.healthyVolunteers", "bool"),
-    }
+    return _drop_none({
+        "minimum_age": r.text(f"{em}.minimumAge", required=False),
+        "maximum_age": r.text(f"{em}.maximumAge", required=False),
+        "sex": r.text(f"{em}.sex", required=False),
+        "std_ages": r.texts(f"{em}.stdAges", required=False) or [],
+        "healthy_volunteers": r.get(f"{em}.healthyVolunteers", "bool", required=False),
+    })
 
 
 def _sponsors(r: Reader) -> dict:
     sc = f"{PS}.sponsorCollaboratorsModule"
-    return {
-        "responsible_party": r.text(f"{sc}.responsibleParty.type"),
+    return _drop_none({
+        "responsible_party": r.text(f"{sc}.responsibleParty.type", required=False),
         "lead": _org(r, f"{sc}.leadSponsor"),
         "collaborators": [_org(r, p) for p in r.paths(f"{sc}.collaborators", required=False)],
-    }
+    })
 
 
 def _ipd_sharing(r: Reader) -> dict | None:
     im = f"{PS}.ipdSharingStatementModule"
     if r.get(im, "mapping", required=False) is None:
         return None
-    return {
+    return _drop_none({
         "sharing": r.text(f"{im}.ipdSharing"),
-        "description": r.text(f"{im}.description"),
-        "info_types": r.texts(f"{im}.infoTypes"),
-        "time_frame": r.text(f"{im}.timeFrame"),
-        "access_criteria": r.text(f"{im}.accessCriteria"),
-    }
+        "description": r.text(f"{im}.description", required=False),
+        "info_types": r.texts(f"{im}.infoTypes", required=False) or [],
+        "time_frame": r.text(f"{im}.timeFrame", required=False),
+        "access_criteria": r.text(f"{im}.accessCriteria", required=False),
+    })
 
 
 # --------------------------------------------------------------------------
@@ -314,13 +332,17 @@ def eligibility_facts(r: Reader, old: dict) -> tuple[dict, list[str]]:
     follow their criteria to their new ids; a criterion that is gone is dropped from its line.
     """
     path = f"{PS}.eligibilityModule.eligibilityCriteria"
-    text = r.text(path)
+    text = r.text(path, required=False)
     try:
         parsed = parse_criteria(text) if text is not None else {"inclusion": [], "exclusion": []}
     except ValueError as exc:
         r.problem(path, str(exc))
         parsed = {"inclusion": [], "exclusion": []}
     out: dict = {"units": old.get("units", DEFAULT_UNITS)}
+    if parsed is None:  # no inclusion/exclusion headings: the whole text, verbatim
+        out.update({"unstructured": unescape_markdown(text.strip()), "inclusion": [], "exclusion": [],
+                    "family_summary": old.get("family_summary") or []})
+        return out, ["eligibility: the registry's text has no inclusion and exclusion headings: it is kept whole"]
     renamed: dict[str, str] = {}
     notes: list[str] = []
     for kind, prefix in (("inclusion", "IN"), ("exclusion", "EX")):
@@ -408,7 +430,7 @@ def _site(r: Reader, p: str, slug: str) -> dict:
         "state": r.text(f"{p}.state", required=False),
         "postcode": r.text(f"{p}.zip", required=False),
         "country": r.text(f"{p}.country"),
-        "status": r.text(f"{p}.status"),
+        "status": r.text(f"{p}.status", required=False),
         "contacts": [_contact(r, c) for c in r.paths(f"{p}.contacts", required=False)],
     }
     if r.get(f"{p}.geoPoint", "mapping", required=False) is not None:

@@ -47,6 +47,13 @@ def _parse_date(value: object) -> object:
         raise ValueError(f"{value!r} is not a real date") from None
 
 
+def _parse_date_or_month(value: object) -> object:
+    """A full date (YYYY-MM-DD) as a date, or a month (YYYY-MM) kept as text: the registry gives some dates as a month."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        return value
+    return _parse_date(value)
+
+
 def _parse_month(value: object) -> object:
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
         raise ValueError(f"{value!r} is not a month written YYYY-MM")
@@ -67,8 +74,8 @@ def _check_email(value: str) -> str:
 
 
 def _check_phone(value: str) -> str:
-    if not re.fullmatch(r"\+[1-9][0-9]{6,14}", value):
-        raise ValueError(f"{value!r} is not a phone number in international form (+ and 7 to 15 digits, no spaces)")
+    if not re.fullmatch(r"[+0-9][0-9 ()./-]{2,40}(\s*(ext\.?|x)\s*[0-9]{1,6})?", value, re.IGNORECASE):
+        raise ValueError(f"{value!r} is not a phone number (digits, spaces, + ( ) . / -)")
     return value
 
 
@@ -85,6 +92,7 @@ def _check_url(value: str) -> str:
 
 
 Date = Annotated[_dt.date, BeforeValidator(_parse_date)]
+DateOrMonth = Annotated[_dt.date | str, BeforeValidator(_parse_date_or_month)]
 Month = Annotated[str, BeforeValidator(_parse_month)]
 Email = Annotated[StrictStr, AfterValidator(_check_email)]
 Phone = Annotated[StrictStr, AfterValidator(_check_phone)]
@@ -112,10 +120,15 @@ class Strict(BaseModel):
 class DatedFact(Strict):
     """A registry date with its ACTUAL/ESTIMATED flag."""
 
-    date: Date
-    """The date, YYYY-MM-DD, as the registry gives it."""
-    type: DateType
-    """ACTUAL when it happened, ESTIMATED when it is a plan."""
+    date: DateOrMonth
+    """The date as the registry gives it: YYYY-MM-DD, or a month YYYY-MM (shown as a month)."""
+    type: DateType | None = None
+    """ACTUAL when it happened, ESTIMATED when it is a plan; none when the registry does not say."""
+
+    @property
+    def first_day(self) -> _dt.date:
+        """The date, or the first day of its month (for comparisons)."""
+        return self.date if isinstance(self.date, _dt.date) else _dt.date.fromisoformat(f"{self.date}-01")
 
 
 class Count(Strict):
@@ -163,14 +176,16 @@ class Registry(Strict):
     """The public page of this study in the registry."""
     last_update_posted: DatedFact
     """lastUpdatePostDateStruct: when the registry last published a change; shown on every page."""
-    last_update_submitted: Date
+    last_update_submitted: Date | None = None
     """lastUpdateSubmitDate: when the sponsor last submitted a change."""
-    first_submitted: Date
+    first_submitted: Date | None = None
     """studyFirstSubmitDate."""
-    first_posted: DatedFact
+    first_posted: DatedFact | None = None
     """studyFirstPostDateStruct."""
-    status_verified: Month
+    status_verified: Month | None = None
     """statusVerifiedDate, a month (YYYY-MM)."""
+    has_results: StrictBool = False
+    """hasResults: the registry has posted results (the pages then say so, with the registry's link)."""
 
 
 class Identifiers(Strict):
@@ -180,10 +195,11 @@ class Identifiers(Strict):
     """The ClinicalTrials.gov number, NCT and eight digits."""
     eu_ct_number: Annotated[StrictStr, Field(pattern=r"^\d{4}-\d{6}-\d{2}-\d{2}$")] | None
     """The EU clinical trial number (CTIS), e.g. 2022-501866-22-00 (the record's orgStudyIdInfo, or a secondary id of type CTIS); null when the record has none."""
-    acronym: Text
-    """The registry's acronym (``HEM-iSMART B``)."""
+    acronym: Text | None = None
+    """The registry's acronym (``HEM-iSMART B``), if it has one."""
     short_name: Text
-    """The name used in page titles and headings (curated; the brief title's own spelling)."""
+    """The name used in page titles and headings (curated; the brief title's own spelling; a new trial starts
+    from the acronym, or from the NCT number when there is none)."""
     brief_title: Text
     """The registry's brief title, verbatim."""
     official_title: Text
@@ -197,14 +213,14 @@ class Status(Strict):
 
     overall: OverallStatus
     """overallStatus: the status of the study as a whole."""
-    start: DatedFact
-    """startDateStruct."""
-    primary_completion: DatedFact
-    """primaryCompletionDateStruct."""
-    completion: DatedFact
-    """completionDateStruct."""
-    has_expanded_access: StrictBool
-    """expandedAccessInfo.hasExpandedAccess."""
+    start: DatedFact | None = None
+    """startDateStruct, if the registry gives it."""
+    primary_completion: DatedFact | None = None
+    """primaryCompletionDateStruct, if the registry gives it."""
+    completion: DatedFact | None = None
+    """completionDateStruct, if the registry gives it."""
+    has_expanded_access: StrictBool | None = None
+    """expandedAccessInfo.hasExpandedAccess, if the registry says."""
 
 
 class Design(Strict):
@@ -212,30 +228,35 @@ class Design(Strict):
 
     study_type: Literal["INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS"]
     """studyType."""
-    phases: Annotated[list[Phase], Field(min_length=1)]
-    """phases, e.g. [PHASE1, PHASE2] for a phase I/II study."""
-    allocation: Literal["RANDOMIZED", "NON_RANDOMIZED", "NA"]
-    """designInfo.allocation."""
-    intervention_model: Literal["SINGLE_GROUP", "PARALLEL", "CROSSOVER", "FACTORIAL", "SEQUENTIAL"]
-    """designInfo.interventionModel."""
+    phases: list[Phase] = []
+    """phases, e.g. [PHASE1, PHASE2] for a phase I/II study; none for an observational study."""
+    allocation: Literal["RANDOMIZED", "NON_RANDOMIZED", "NA"] | None = None
+    """designInfo.allocation (interventional studies)."""
+    intervention_model: Literal["SINGLE_GROUP", "PARALLEL", "CROSSOVER", "FACTORIAL", "SEQUENTIAL"] | None = None
+    """designInfo.interventionModel (interventional studies)."""
     primary_purpose: Literal["TREATMENT", "PREVENTION", "DIAGNOSTIC", "ECT", "SUPPORTIVE_CARE", "SCREENING",
-                             "HEALTH_SERVICES_RESEARCH", "BASIC_SCIENCE", "DEVICE_FEASIBILITY", "OTHER"]
-    """designInfo.primaryPurpose (TREATMENT, …)."""
-    masking: Literal["NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"]
-    """designInfo.maskingInfo.masking; NONE means open-label."""
-    enrollment: Count
+                             "HEALTH_SERVICES_RESEARCH", "BASIC_SCIENCE", "DEVICE_FEASIBILITY", "OTHER"] | None = None
+    """designInfo.primaryPurpose (TREATMENT, …), if the registry gives it."""
+    masking: Literal["NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"] | None = None
+    """designInfo.maskingInfo.masking; NONE means open-label (interventional studies)."""
+    observational_model: Literal["COHORT", "CASE_CONTROL", "CASE_ONLY", "CASE_CROSSOVER", "ECOLOGIC_OR_COMMUNITY",
+                                 "FAMILY_BASED", "DEFINED_POPULATION", "NATURAL_HISTORY", "OTHER"] | None = None
+    """designInfo.observationalModel (observational studies)."""
+    time_perspective: Literal["PROSPECTIVE", "RETROSPECTIVE", "CROSS_SECTIONAL", "OTHER"] | None = None
+    """designInfo.timePerspective (observational studies)."""
+    enrollment: Count | None = None
     """enrollmentInfo: how many participants are planned (ESTIMATED) or took part (ACTUAL)."""
 
 
 class Oversight(Strict):
     """The registry's oversight answers."""
 
-    has_dmc: StrictBool
-    """oversightHasDmc: a data monitoring committee watches the study."""
-    fda_regulated_drug: StrictBool
-    """isFdaRegulatedDrug."""
-    fda_regulated_device: StrictBool
-    """isFdaRegulatedDevice."""
+    has_dmc: StrictBool | None = None
+    """oversightHasDmc: a data monitoring committee watches the study (none: the registry does not say)."""
+    fda_regulated_drug: StrictBool | None = None
+    """isFdaRegulatedDrug, if the registry says."""
+    fda_regulated_device: StrictBool | None = None
+    """isFdaRegulatedDevice, if the registry says."""
 
 
 class Description(Strict):
@@ -243,20 +264,23 @@ class Description(Strict):
 
     brief_summary: Text
     """briefSummary, verbatim, typos included."""
-    detailed_description: Text
-    """detailedDescription, verbatim."""
+    detailed_description: Text | None = None
+    """detailedDescription, verbatim, if the registry has one."""
 
 
 class Arm(Strict):
-    """The one arm of this single-group study."""
+    """An arm group of the study (a study may have one, several, or none: observational studies)."""
 
+    id: Slug
+    """Stable id of the arm (curated, derived from its label): its plain-language text for families is the
+    translation ``arm.<id>``; the first arm holds the cycle description the schedule is built from."""
     label: Text
     """armGroups[].label, verbatim."""
-    type: Literal["EXPERIMENTAL", "ACTIVE_COMPARATOR", "PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION", "OTHER"]
-    """armGroups[].type."""
-    description: Text
-    """armGroups[].description, verbatim (it holds the cycle description the schedule is built from)."""
-    interventions: Annotated[list[Slug], Field(min_length=1)]
+    type: Literal["EXPERIMENTAL", "ACTIVE_COMPARATOR", "PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION", "OTHER"] | None = None
+    """armGroups[].type, if the registry gives it."""
+    description: Text | None = None
+    """armGroups[].description, verbatim, if the registry gives one."""
+    interventions: list[Slug] = []
     """Ids of the interventions this arm receives (each must be in ``interventions``)."""
 
 
@@ -269,21 +293,25 @@ class Intervention(Strict):
     """interventions[].type."""
     name: Text
     """interventions[].name, verbatim (the name in each language is a translation keyed by ``id``)."""
-    registry_description: Text
-    """interventions[].description, verbatim (``oral/intervenous``)."""
-    routes: Annotated[list[Route], Field(min_length=1)]
-    """How it is given, read from the registry description (curated): oral, intravenous, intrathecal, …"""
+    registry_description: Text | None = None
+    """interventions[].description, verbatim (``oral/intervenous``), if the registry gives one."""
+    routes: list[Route] = []
+    """How it is given, read from the registry description (curated): oral, intravenous, intrathecal, …; empty
+    when the description names none (check lists it for the office)."""
 
 
 class DoseLevel(Strict):
-    """A dose level, described without amounts (the registry gives none)."""
+    """A dose level the registry names, described as it does: without amounts, and only what it says."""
 
     level: StrictInt
-    """The level number (-1, 1, 2)."""
-    venetoclax: Literal["lower", "reference", "higher"]
-    """The venetoclax dose at this level compared with level 1 (curated from the registry sentence)."""
-    registry_text: StrictStr | None
-    """The registry's sentence for this level, verbatim; null when the registry has none."""
+    """The level number as the registry writes it (-1, 2)."""
+    medicine: Slug
+    """The intervention id whose dose the registry says differs at this level (``venetoclax``)."""
+    change: Literal["lower", "higher"]
+    """What the registry says of that medicine's dose at this level: a lower or a higher dose (it does not say
+    than what: see discrepancies.yml)."""
+    registry_text: Text
+    """The registry's sentence for this level, verbatim (checked to appear in the arm description)."""
 
 
 class Outcome(Strict):
@@ -293,10 +321,10 @@ class Outcome(Strict):
     """Stable id: P01… for primary, S01… for secondary outcomes."""
     measure: Text
     """measure, verbatim."""
-    description: Text
-    """description, verbatim."""
-    time_frame: Text
-    """timeFrame, verbatim (``3 years``)."""
+    description: Text | None = None
+    """description, verbatim, if the registry gives one."""
+    time_frame: Text | None = None
+    """timeFrame, verbatim (``3 years``), if the registry gives one."""
 
 
 class Outcomes(Strict):
@@ -307,12 +335,17 @@ class Outcomes(Strict):
     secondary: list[Outcome]
     """secondaryOutcomes, in registry order."""
 
+    @property
+    def all(self) -> list[Outcome]:
+        """Primary, then secondary outcomes."""
+        return [*self.primary, *self.secondary]
+
 
 class Sponsors(Strict):
     """Who runs and supports the study."""
 
-    responsible_party: Literal["SPONSOR", "PRINCIPAL_INVESTIGATOR", "SPONSOR_INVESTIGATOR"]
-    """responsibleParty.type (SPONSOR)."""
+    responsible_party: Literal["SPONSOR", "PRINCIPAL_INVESTIGATOR", "SPONSOR_INVESTIGATOR"] | None = None
+    """responsibleParty.type (SPONSOR), if the registry gives it."""
     lead: Organisation
     """leadSponsor."""
     collaborators: list[Organisation]
@@ -324,8 +357,8 @@ class Official(Strict):
 
     name: Text
     """Name with titles, verbatim."""
-    affiliation: Text
-    """Affiliation, verbatim."""
+    affiliation: Text | None = None
+    """Affiliation, verbatim, if the registry gives one."""
     role: Literal["STUDY_CHAIR", "STUDY_DIRECTOR", "PRINCIPAL_INVESTIGATOR", "SUB_INVESTIGATOR"]
     """Role code from the registry."""
 
@@ -335,42 +368,46 @@ class Contact(Strict):
 
     name: Text
     """Name, verbatim (typos are recorded as discrepancies, not fixed)."""
-    role: Literal["CONTACT", "PRINCIPAL_INVESTIGATOR", "SUB_INVESTIGATOR", "STUDY_CHAIR", "STUDY_DIRECTOR"]
-    """Role code from the registry."""
+    role: Literal["CONTACT", "PRINCIPAL_INVESTIGATOR", "SUB_INVESTIGATOR", "STUDY_CHAIR", "STUDY_DIRECTOR"] | None = None
+    """Role code from the registry, if it gives one."""
     email: Email | None = None
     """E-mail address, if the registry gives one."""
     phone: Phone | None = None
-    """Phone number in international form (+31650006270), if the registry gives one."""
+    """Phone number verbatim as the registry writes it (+31650006270, 617-355-0097); the pages format it and link
+    it with the phonenumbers library, the site's country as default region."""
+    phone_ext: StrictStr | None = None
+    """phoneExt, if the registry gives one."""
 
 
 class AgeLimits(Strict):
     """The registry's eligibility summary fields."""
 
-    minimum_age: Annotated[StrictStr, Field(pattern=r"^\d+ (Year|Years|Month|Months)$")]
-    """minimumAge, verbatim (``1 Year``)."""
-    maximum_age: Annotated[StrictStr, Field(pattern=r"^\d+ (Year|Years|Month|Months)$")]
-    """maximumAge, verbatim (``21 Years``)."""
-    sex: Literal["ALL", "FEMALE", "MALE"]
-    """sex: who may take part."""
-    std_ages: list[Literal["CHILD", "ADULT", "OLDER_ADULT"]]
+    minimum_age: Annotated[StrictStr, Field(pattern=r"^\d+ (Year|Years|Month|Months|Week|Weeks|Day|Days|Hour|Hours|Minute|Minutes)$")] | None = None
+    """minimumAge, verbatim (``1 Year``); none when the registry gives no minimum."""
+    maximum_age: Annotated[StrictStr, Field(pattern=r"^\d+ (Year|Years|Month|Months|Week|Weeks|Day|Days|Hour|Hours|Minute|Minutes)$")] | None = None
+    """maximumAge, verbatim (``21 Years``); none when the registry gives no maximum."""
+    sex: Literal["ALL", "FEMALE", "MALE"] | None = None
+    """sex: who may take part, if the registry says."""
+    std_ages: list[Literal["CHILD", "ADULT", "OLDER_ADULT"]] = []
     """stdAges."""
-    healthy_volunteers: StrictBool
-    """healthyVolunteers: false for this study."""
+    healthy_volunteers: StrictBool | None = None
+    """healthyVolunteers, if the registry says."""
 
     @property
-    def min_years(self) -> int:
-        """The minimum age in whole years (a ``Months`` value counts as 0)."""
-        return _years(self.minimum_age)
+    def min_years(self) -> int | None:
+        """The minimum age in whole years (a ``Months`` value counts as 0); None without a minimum."""
+        return _years(self.minimum_age) if self.minimum_age else None
 
     @property
-    def max_years(self) -> int:
-        """The maximum age in whole years."""
-        return _years(self.maximum_age)
+    def max_years(self) -> int | None:
+        """The maximum age in whole years; None without a maximum."""
+        return _years(self.maximum_age) if self.maximum_age else None
 
 
 def _years(text: str) -> int:
     number, unit = text.split()
-    return int(number) if unit.startswith("Year") else int(number) // 12
+    per_year = {"Year": 1, "Month": 12, "Week": 52, "Day": 365, "Hour": 8766, "Minute": 525960}[unit.rstrip("s")]
+    return int(number) // per_year
 
 
 class IpdSharing(Strict):
@@ -378,14 +415,14 @@ class IpdSharing(Strict):
 
     sharing: Literal["YES", "NO", "UNDECIDED"]
     """ipdSharing."""
-    description: StrictStr
-    """description."""
-    info_types: list[StrictStr]
+    description: StrictStr | None = None
+    """description, if the registry gives one."""
+    info_types: list[StrictStr] = []
     """infoTypes (CSR, …)."""
-    time_frame: StrictStr
-    """timeFrame."""
-    access_criteria: StrictStr
-    """accessCriteria."""
+    time_frame: StrictStr | None = None
+    """timeFrame, if the registry gives one."""
+    access_criteria: StrictStr | None = None
+    """accessCriteria, if the registry gives them."""
 
 
 class Trial(Strict):
@@ -407,26 +444,36 @@ class Trial(Strict):
     """The sponsor's summaries, verbatim."""
     conditions: Annotated[list[Text], Field(min_length=1)]
     """conditions, verbatim."""
-    keywords: list[Text]
+    keywords: list[Text] = []
     """keywords, verbatim (typos included)."""
-    arm: Arm
-    """The study arm."""
-    interventions: Annotated[list[Intervention], Field(min_length=1)]
-    """The medicines, in registry order."""
-    dose_levels: Annotated[list[DoseLevel], Field(min_length=1)]
-    """Dose levels, described without amounts."""
+    arms: list[Arm] = []
+    """The arm groups, in registry order (none for an observational study)."""
+    interventions: list[Intervention] = []
+    """The medicines and other interventions, in registry order."""
+    dose_levels: list[DoseLevel] = []
+    """Dose levels the registry names, described without amounts (curated)."""
     outcomes: Outcomes | None
     """Primary and secondary outcomes; null when the record has no outcomes module."""
     eligibility: AgeLimits
     """Age, sex and healthy-volunteer fields of the eligibility module."""
     sponsors: Sponsors
     """Lead sponsor and collaborators."""
-    officials: list[Official]
+    officials: list[Official] = []
     """Overall officials."""
-    central_contacts: Annotated[list[Contact], Field(min_length=1)]
-    """The trial office's contact(s), shown on every hospital page."""
+    central_contacts: list[Contact] = []
+    """The trial office's contact(s), shown on every hospital page (none when the registry gives none)."""
     ipd_sharing: IpdSharing | None = None
     """Data-sharing statement, if the registry has one."""
+
+    @property
+    def arm(self) -> Arm | None:
+        """The first arm (the one the schedule describes), or None."""
+        return self.arms[0] if self.arms else None
+
+    @property
+    def several_arms(self) -> bool:
+        """Whether the study has more than one arm (families are then told which groups there are)."""
+        return len(self.arms) > 1
 
     @cached_property
     def intervention_ids(self) -> list[str]:
@@ -457,6 +504,9 @@ class Threshold(Strict):
     """The number as the criterion's text gives it (checked to appear in that text)."""
     unit: Slug | None = None
     """A unit id from ``units`` in this file; none for a pure number (the Pearl index)."""
+    discrepancy: Slug | None = None
+    """A discrepancy (discrepancies.yml) whose wording makes this value ambiguous: the checklist then shows the
+    registry's words (the discrepancy's first quote) instead of a comparison."""
 
 
 class CriterionItem(Strict):
@@ -514,12 +564,16 @@ class Eligibility(Strict):
     """Where the criteria come from."""
     units: Annotated[list[Slug], Field(min_length=1)]
     """Unit ids thresholds may use; each unit's symbol or word in each language is the translation ``unit.<id>``."""
-    inclusion: Annotated[list[Criterion], Field(min_length=1)]
+    unstructured: Text | None = None
+    """The registry's eligibility text, verbatim, when it has no inclusion and exclusion headings (then the two
+    lists are empty and the investigators' page shows this text)."""
+    inclusion: list[Criterion] = []
     """Inclusion criteria, in registry order (ids IN01, IN02, …)."""
-    exclusion: list[Criterion]
+    exclusion: list[Criterion] = []
     """Exclusion criteria, in registry order (ids EX01, EX02, …)."""
-    family_summary: Annotated[list[FamilySummaryItem], Field(min_length=1)]
-    """Lines of the plain-language summary for families (curated)."""
+    family_summary: list[FamilySummaryItem] = []
+    """Lines of the plain-language summary for families (curated; until they are written the families' page on
+    who can take part is not published)."""
 
     @property
     def criteria(self) -> list[Criterion]:
@@ -582,6 +636,17 @@ class Cycle(Strict):
     """One row per medicine, in the order the grid shows them."""
 
 
+class RampUp(Strict):
+    """A ramp-up as the registry words it: which medicine, how many days, and its sentence."""
+
+    medicine: Slug
+    """The intervention id it applies to (``venetoclax``)."""
+    days: Annotated[StrictInt, Field(ge=0)]
+    """Its length in days, as the registry words it (checked to appear in ``text``)."""
+    text: Text
+    """The registry's sentence on the ramp-up, verbatim (checked to appear in the arm description)."""
+
+
 class Schedule(Strict):
     """content/schedule.yml: the cycle structure as data."""
 
@@ -589,10 +654,8 @@ class Schedule(Strict):
     """How many days a cycle lasts (the registry: 28)."""
     cycle_length_text: Text
     """The registry's sentence giving the cycle length, verbatim."""
-    venetoclax_ramp_up_days: Annotated[StrictInt, Field(ge=0)]
-    """Length of the venetoclax ramp-up in days, as the registry words it."""
-    ramp_up_text: Text
-    """The registry's sentence on the ramp-up, verbatim."""
+    ramp_up: RampUp | None = None
+    """A ramp-up the registry names (a medicine started at a lower dose), if any."""
     intrathecal_text: Text
     """The registry's sentence on intrathecal chemotherapy, verbatim."""
     cycles: Annotated[list[Cycle], Field(min_length=1)]
@@ -628,8 +691,8 @@ class Site(Strict):
     """zip, verbatim (text: leading zeros matter)."""
     country: Text
     """country, in the registry's English (must be a CLDR country name, so it can be translated)."""
-    status: OverallStatus
-    """The site's recruitment status."""
+    status: OverallStatus | None = None
+    """The site's recruitment status; none when the registry does not give it (the families' pages say so)."""
     contacts: list[Contact]
     """The site's contacts, in registry order."""
     coordinates: Coordinates | None = None
@@ -655,8 +718,9 @@ class Discrepancy(Strict):
 
     id: Slug
     """Stable id; the explanation in each language is the translation ``discrepancy.<id>``."""
-    kind: Literal["contradiction", "typo", "inconsistency"]
-    """contradiction (two statements disagree), typo (kept verbatim) or inconsistency (fields that do not fit together)."""
+    kind: Literal["contradiction", "typo", "inconsistency", "ambiguity"]
+    """contradiction (two statements disagree), typo (kept verbatim), inconsistency (fields that do not fit together)
+    or ambiguity (wording that can be read two ways, or leaves out what it compares with)."""
     fields: Annotated[list[Text], Field(min_length=1)]
     """The record's field paths involved (protocolSection.…)."""
     quotes: list[Text] = []
@@ -764,6 +828,14 @@ class Facts(BaseModel):
     glossary: list[str]
     master_protocol: MasterProtocol | None
     """The master protocol the trial belongs to; None without content/master_protocol.yml."""
+    changes: list = []
+    """What changed in the registry over time (hemismart_site.changes.Entry), newest first, from content/changes.yml."""
+    overrides: list = []
+    """Local corrections in force (hemismart_site.overrides.Applied: target, registry value, value, reason, date,
+    by), from content/overrides.yml; their values are already in the facts above."""
+    claims: object | None = None
+    """The claims ledger (hemismart_site.claims.Claims, content/claims.yml); None when the file is missing, and
+    then every text families read is reported as having no basis."""
 
     def discrepancy(self, ident: str) -> Discrepancy:
         """The discrepancy with this id."""

@@ -34,8 +34,9 @@ def json_kind(value: object) -> str:
     return type(value).__name__
 
 
-def load_record(path: Path) -> Reader:
-    """Read the JSON file at ``path``; raise ContentError if it cannot be read or is not JSON."""
+def load_record(path: Path, lenient: bool = False) -> Reader:
+    """Read the JSON file at ``path``; raise ContentError if it cannot be read, is not JSON, or is not a
+    ClinicalTrials.gov study record (no protocolSection with an NCT number)."""
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -49,21 +50,28 @@ def load_record(path: Path) -> Reader:
         raise ContentError([Problem(name, exc.lineno, "", f"not JSON: {exc.msg} (column {exc.colno})")]) from None
     reader = Reader(data, name)
     reader.get("protocolSection", "mapping")
+    reader.get("protocolSection.identificationModule.nctId", "text")
     reader.raise_problems()
+    reader.lenient = lenient
     return reader
 
 
 class Reader:
     """Typed look-ups in one record; problems are collected, then raised together."""
 
-    def __init__(self, data: object, name: str):
+    def __init__(self, data: object, name: str, lenient: bool = False):
         self.data = data
         self.name = name
         self.problems: list[Problem] = []
+        self.lenient = lenient
+        """Comparing (drift): a field the record no longer has reads as absent, noted, and is then a change to
+        report. A field of the wrong kind (a number where text belongs) is a malformed record: it stops the
+        comparison with its path, as it stops an import."""
+        self.notes: list[Problem] = []
 
-    def problem(self, path: str, message: str) -> None:
-        """Record a problem at ``path``."""
-        self.problems.append(Problem(self.name, None, path, message))
+    def problem(self, path: str, message: str, missing: bool = False) -> None:
+        """Record a problem at ``path`` (a missing field is a note only, when lenient)."""
+        (self.notes if self.lenient and missing else self.problems).append(Problem(self.name, None, path, message))
 
     def raise_problems(self) -> None:
         """Raise ContentError if any look-up failed."""
@@ -98,7 +106,7 @@ class Reader:
 
     def _missing(self, path: str, required: bool) -> None:
         if required:
-            self.problem(path, "required field is missing")
+            self.problem(path, "required field is missing", missing=True)
         return None
 
     def text(self, path: str, required: bool = True) -> str | None:

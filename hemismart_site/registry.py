@@ -20,12 +20,17 @@ def unescape_markdown(text: str) -> str:
     return _ESCAPE.sub(r"\1", text)
 
 
-def split_criteria(text: str) -> dict[str, str]:
-    """Split the eligibility Markdown into its inclusion and exclusion parts."""
-    match = re.search(r"^Inclusion Criteria:?\s*$(?P<inc>.*?)^Exclusion Criteria:?\s*$(?P<exc>.*)\Z",
-                      text, flags=re.MULTILINE | re.DOTALL | re.IGNORECASE)
+_HEADING = r"^\W*(?:(?:key|main|major|principal|general)\s+)?{kind}(?:\s+criteria)?\W*$"
+
+
+def split_criteria(text: str) -> dict[str, str] | None:
+    """Split the eligibility Markdown into its inclusion and exclusion parts, under headings such as
+    ``Inclusion Criteria:``, ``Key inclusion criteria:`` or ``INCLUSION CRITERIA``; None when the text has
+    no such headings (some records give the eligibility as prose)."""
+    pattern = _HEADING.format(kind="inclusion") + r"(?P<inc>.*?)" + _HEADING.format(kind="exclusion") + r"(?P<exc>.*)\Z"
+    match = re.search(pattern, text, flags=re.MULTILINE | re.DOTALL | re.IGNORECASE)
     if not match:
-        raise ValueError("the eligibility text has no 'Inclusion Criteria:' and 'Exclusion Criteria:' headings")
+        return None
     return {"inclusion": match["inc"], "exclusion": match["exc"]}
 
 
@@ -56,13 +61,17 @@ def parse_list(text: str) -> list[dict]:
     return root
 
 
-def parse_criteria(text: str) -> dict[str, list[dict]]:
-    """The criteria as ``{"inclusion": [...], "exclusion": [...]}``, each numbered as in the registry.
+def parse_criteria(text: str) -> dict[str, list[dict]] | None:
+    """The criteria as ``{"inclusion": [...], "exclusion": [...]}``, each numbered as in the registry; None when
+    the text has no inclusion and exclusion headings (it is then kept whole, verbatim).
 
     A list whose criteria are all bullets (``*``), as many records write them, is numbered by position.
     """
+    parts = split_criteria(text)
+    if parts is None:
+        return None
     out = {}
-    for kind, part in split_criteria(text).items():
+    for kind, part in parts.items():
         items = parse_list(part)
         if items and all(item["marker"] == "*" for item in items):
             out[kind] = items

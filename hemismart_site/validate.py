@@ -14,6 +14,7 @@ is not one of …`` and the command line exits 1 with the whole list.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import types
 import typing
@@ -26,10 +27,18 @@ from pathlib import Path
 from babel import Locale
 from pydantic import BaseModel, ValidationError
 
+from hemismart_site.changes import CHANGES_FILE, Changes
+from hemismart_site.claims import CLAIMS_FILE, Claims, claims_problems
 from hemismart_site.config import SiteConfig, config_path
 from hemismart_site.errors import ContentError, Problem, format_path
 from hemismart_site.load import Loaded, load_yaml
 from hemismart_site.model import FILES, OPTIONAL_FILES, Facts, SubProtocol, parse_range
+from hemismart_site.overrides import (
+    OVERRIDES_FILE,
+    Overrides,
+    apply_overrides,
+    relocate,
+)
 
 CONTENT_DIR = "content"
 
@@ -53,22 +62,38 @@ def load_project(root: Path) -> Project:
     models: dict[str, BaseModel] = {}
     files = {"site_config.yml": (config_path(root), SiteConfig)}
     files.update({name: (root / CONTENT_DIR / name, model) for name, model in FILES.items()})
+    files[CLAIMS_FILE] = (root / CONTENT_DIR / CLAIMS_FILE, Claims)
+    files[OVERRIDES_FILE] = (root / CONTENT_DIR / OVERRIDES_FILE, Overrides)
+    files[CHANGES_FILE] = (root / CONTENT_DIR / CHANGES_FILE, Changes)
+    loaded_files: dict[str, tuple[Loaded, type[BaseModel]]] = {}
     for name, (path, model) in files.items():
         display = str(path.relative_to(root))
-        if name in OPTIONAL_FILES and not path.exists():
+        if (name in OPTIONAL_FILES or name in (CLAIMS_FILE, OVERRIDES_FILE, CHANGES_FILE)) and not path.exists():
             continue
         try:
-            loaded = load_yaml(path, display)
+            loaded_files[name] = (load_yaml(path, display), model)
         except ContentError as exc:
             problems.extend(exc.problems)
-            continue
+    applied, covered = [], {}
+    if OVERRIDES_FILE in loaded_files:  # local corrections replace registry facts before these are validated
+        overrides_src = loaded_files.pop(OVERRIDES_FILE)[0]
+        sources[OVERRIDES_FILE] = overrides_src
+        overrides, found = validate_against(overrides_src, Overrides)
+        problems.extend(found)
+        if overrides is not None:
+            raw = {name: src for name, (src, _) in loaded_files.items() if name in ("trial.yml", "sites.yml")}
+            applied, covered, found = apply_overrides(overrides, overrides_src, raw)
+            problems.extend(found)
+            for name, src in raw.items():
+                loaded_files[name] = (src, loaded_files[name][1])
+    for name, (loaded, model) in loaded_files.items():
         sources[name] = loaded
         obj, found = validate_against(loaded, model)
-        problems.extend(found)
+        problems.extend(relocate(found, covered, sources[OVERRIDES_FILE].file) if covered else found)
         if obj is not None:
             models[name] = obj
     if problems:
-        raise ContentError(problems)
+        raise ContentError(_name_sites(problems, sources))
     facts = Facts(
         trial=models["trial.yml"],
         eligibility=models["eligibility.yml"],
@@ -78,17 +103,37 @@ def load_project(root: Path) -> Project:
         discrepancies=models["discrepancies.yml"].discrepancies,
         glossary=models["glossary.yml"].terms,
         master_protocol=models.get("master_protocol.yml"),
+        claims=models.get(CLAIMS_FILE),
+        overrides=applied,
+        changes=models[CHANGES_FILE].changes if CHANGES_FILE in models else [],
     )
     project = Project(root, models["site_config.yml"], facts, sources)
     problems = [p for rule in RULES for p in rule(project)]
     if problems:
-        raise ContentError(problems)
+        raise ContentError(_name_sites(problems, sources))
     return project
 
 
 # --------------------------------------------------------------------------
 # Schema errors → problems
 # --------------------------------------------------------------------------
+
+
+def _name_sites(problems: list[Problem], sources: dict[str, Loaded]) -> list[Problem]:
+    """A problem in ``sites[i]`` also names the site by its slug (as drift and import do), when it has one."""
+    loaded = sources.get("sites.yml")
+    if loaded is None or not isinstance(loaded.data, dict) or not isinstance(loaded.data.get("sites"), list):
+        return problems
+    sites = loaded.data["sites"]
+    out = []
+    for p in problems:
+        match = re.match(r"^sites\[(\d+)\]", p.key) if p.file == loaded.file else None
+        index = int(match.group(1)) if match else None
+        slug = sites[index].get("slug") if index is not None and index < len(sites) and isinstance(sites[index], dict) else None
+        if isinstance(slug, str) and slug not in p.message:
+            p = Problem(p.file, p.line, p.key, f"{p.message} (site {slug})")
+        out.append(p)
+    return out
 
 
 def validate_against(loaded: Loaded, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
@@ -290,9 +335,11 @@ def rule_references(project: Project) -> Iterator[Problem]:
     """Every id a fact refers to exists: interventions, criteria, discrepancies, sites."""
     f = project.facts
     ids = set(f.trial.intervention_ids)
-    for i, ident in enumerate(f.trial.arm.interventions):
-        if ident not in ids:
-            yield _at(project, "trial.yml", ("arm", "interventions", i), f"unknown intervention {ident!r}; known: {', '.join(sorted(ids))}")
+    for a, arm in enumerate(f.trial.arms):
+        for i, ident in enumerate(arm.interventions):
+            if ident not in ids:
+                yield _at(project, "trial.yml", ("arms", a, "interventions", i),
+                          f"unknown intervention {ident!r}; known: {', '.join(sorted(ids))}")
     criteria = {c.id for c in f.eligibility.criteria}
     for i, item in enumerate(f.eligibility.family_summary):
         for j, ident in enumerate(item.criteria):
@@ -303,12 +350,23 @@ def rule_references(project: Project) -> Iterator[Problem]:
                           f"{ident!r} mixes inclusion and exclusion criteria in one summary line")
     discrepancies = {d.id for d in f.discrepancies}
     slugs = {s.slug for s in f.sites}
+    summarised = {c for item in f.eligibility.family_summary for c in item.criteria}
+    for kind, criteria_list in (("inclusion", f.eligibility.inclusion), ("exclusion", f.eligibility.exclusion)):
+        for i, criterion in enumerate(criteria_list):
+            if criterion.id not in summarised:
+                yield _at(project, "eligibility.yml", (kind, i, "id"),
+                          f"{criterion.id} is in no family_summary line: families would not read it")
+            for j, th in enumerate(criterion.thresholds):
+                if th.discrepancy and th.discrepancy not in discrepancies:
+                    yield _at(project, "eligibility.yml", (kind, i, "thresholds", j, "discrepancy"),
+                              f"unknown discrepancy {th.discrepancy!r}")
     for i, cycle in enumerate(f.schedule.cycles):
         for j, row in enumerate(cycle.rows):
             path = ("cycles", i, "rows", j)
-            if row.medicine not in f.trial.arm.interventions:
+            arm_ids = f.trial.arm.interventions if f.trial.arm else []
+            if row.medicine not in arm_ids:
                 yield _at(project, "schedule.yml", path + ("medicine",),
-                          f"unknown medicine {row.medicine!r}; the arm has: {', '.join(f.trial.arm.interventions)}")
+                          f"unknown medicine {row.medicine!r}; the first arm has: {', '.join(arm_ids) or 'none'}")
             if row.discrepancy and row.discrepancy not in discrepancies:
                 yield _at(project, "schedule.yml", path + ("discrepancy",), f"unknown discrepancy {row.discrepancy!r}")
     for i, d in enumerate(f.discrepancies):
@@ -361,14 +419,27 @@ def rule_schedule_cycles(project: Project) -> Iterator[Problem]:
 def rule_registry_quotes(project: Project) -> Iterator[Problem]:
     """Words said to be the registry's are found in the registry-derived facts."""
     f = project.facts
-    arm = f.trial.arm.description
-    for key in ("cycle_length_text", "ramp_up_text", "intrathecal_text"):
+    arm = (f.trial.arm.description if f.trial.arm else None) or ""
+    for key in ("cycle_length_text", "intrathecal_text"):
         if getattr(f.schedule, key) not in arm:
             yield _at(project, "schedule.yml", (key,), "not found in trial.yml arm.description")
     if str(f.schedule.cycle_length_days) not in f.schedule.cycle_length_text:
         yield _at(project, "schedule.yml", ("cycle_length_days",), "the number does not appear in cycle_length_text")
-    if str(f.schedule.venetoclax_ramp_up_days) not in f.schedule.ramp_up_text:
-        yield _at(project, "schedule.yml", ("venetoclax_ramp_up_days",), "the number does not appear in ramp_up_text")
+    ramp = f.schedule.ramp_up
+    if ramp is not None:
+        if ramp.text not in arm:
+            yield _at(project, "schedule.yml", ("ramp_up", "text"), "not found in trial.yml arm.description")
+        if str(ramp.days) not in ramp.text:
+            yield _at(project, "schedule.yml", ("ramp_up", "days"), "the number does not appear in ramp_up.text")
+        if ramp.medicine not in {i.id for i in f.trial.interventions}:
+            yield _at(project, "schedule.yml", ("ramp_up", "medicine"), f"unknown intervention {ramp.medicine!r}")
+    for i, level in enumerate(f.trial.dose_levels):
+        if level.registry_text not in arm:
+            yield _at(project, "trial.yml", ("dose_levels", i, "registry_text"), "not found in arm.description")
+        if level.medicine not in {iv.id for iv in f.trial.interventions}:
+            yield _at(project, "trial.yml", ("dose_levels", i, "medicine"), f"unknown intervention {level.medicine!r}")
+        if str(level.level) not in level.registry_text or level.change not in level.registry_text:
+            yield _at(project, "trial.yml", ("dose_levels", i), "the level number and its change must appear in registry_text")
     for i, cycle in enumerate(f.schedule.cycles):
         for j, row in enumerate(cycle.rows):
             if row.registry_text not in arm:
@@ -421,9 +492,39 @@ def rule_countries(project: Project) -> Iterator[Problem]:
     names = set(Locale("en").territories.values())
     for i, site in enumerate(project.facts.sites):
         if site.country not in names:
-            close = difflib.get_close_matches(site.country, sorted(names), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            yield _at(project, "sites.yml", ("sites", i, "country"), f"{site.country!r} is not a country name CLDR knows{hint}")
+            english = _country_in_any_language(site.country)
+            if english:
+                hint = f" (it is {english!r} in another language: write the registry's English, {english!r})"
+            else:
+                close = difflib.get_close_matches(site.country, sorted(names), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+            yield _at(project, "sites.yml", ("sites", i, "country"),
+                      f"{site.country!r} is not a country name CLDR knows{hint}")
+
+
+@functools.lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Every language's name of every country (CLDR), case-folded, to its English name: Norge → Norway."""
+    from babel import localedata
+
+    english = Locale("en").territories
+    out: dict[str, str] = {}
+    for ident in localedata.locale_identifiers():
+        if "_" in ident:
+            continue
+        try:
+            territories = Locale.parse(ident).territories
+        except Exception:  # a CLDR locale Babel cannot load: its names are simply not offered
+            continue
+        for code, name in territories.items():
+            if code in english and len(code) == 2:
+                out.setdefault(name.casefold(), english[code])
+    return out
+
+
+def _country_in_any_language(name: str) -> str | None:
+    """The English name of a country written in another language, or None."""
+    return _country_names().get(name.strip().casefold())
 
 
 def rule_contacts(project: Project) -> Iterator[Problem]:
@@ -548,5 +649,6 @@ RULES: list[Callable[[Project], Iterable[Problem]]] = [
     rule_languages,
     rule_master_protocol,
     rule_provenance,
+    claims_problems,
 ]
 """Every cross-field rule, run in this order; all of them run even when one finds problems."""

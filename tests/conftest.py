@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,8 @@ from hemismart_site.localize import Localizer, load_translations
 from hemismart_site.validate import Project, load_project
 
 REPO = Path(__file__).resolve().parent.parent
+SOURCE = Path(os.environ.get("HEMISMART_ROOT", REPO))
+"""Whose content the fixtures copy: the repository's, or (HEMISMART_ROOT) a root a test imported a changed record into."""
 
 
 @dataclass
@@ -51,8 +54,8 @@ class ContentTree:
 
 def copy_inputs(dest: Path) -> ContentTree:
     """Copy the repository's input into ``dest``; add ``{}`` translations for any language that has none."""
-    shutil.copy2(REPO / "site_config.yml", dest / "site_config.yml")
-    shutil.copytree(REPO / "content", dest / "content")
+    shutil.copy2(SOURCE / "site_config.yml", dest / "site_config.yml")
+    shutil.copytree(SOURCE / "content", dest / "content")
     tree = ContentTree(dest)
     for code in yaml.safe_load(tree.read("site_config.yml")).get("languages") or []:
         if not (dest / "content" / "translations" / f"{code}.yml").exists():
@@ -109,12 +112,24 @@ def copy_site():
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """The site built once per session (in-process, ``strict=True``) from a private copy of the input."""
+    """The site built once per session (in-process, ``strict=True``, without the PDFs) from a private copy of the
+    input."""
     from sitebuild import build_in_process
 
     tree = copy_site_inputs(tmp_path_factory.mktemp("built-input"))
     site = tmp_path_factory.mktemp("built-output") / "site"
     build_in_process(tree.root, site)
+    return BuiltSite(tree, site, load_project(tree.root))
+
+
+@pytest.fixture(scope="session")
+def printed_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The site built with its calendar PDFs (printed by Chromium): for the tests marked ``browser``."""
+    from sitebuild import build_in_process
+
+    tree = copy_site_inputs(tmp_path_factory.mktemp("printed-input"))
+    site = tmp_path_factory.mktemp("printed-output") / "site"
+    build_in_process(tree.root, site, pdf=True)
     return BuiltSite(tree, site, load_project(tree.root))
 
 
@@ -135,3 +150,16 @@ def chromium():
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+REGISTRY_RECORD = Path(os.environ.get("HEMISMART_REGISTRY",
+                                      REPO.parent / "shared" / "registry" / "NCT05751044.ctgov-v2.json"))
+"""The registry record the import, drift and guide tests start from: ../shared beside the clone."""
+
+
+def pytest_sessionstart(session):
+    """One clear message, before any test is collected, when the registry record is not where the tests look."""
+    if not REGISTRY_RECORD.is_file():
+        pytest.exit(f"The registry record is not at {REGISTRY_RECORD}. Clone the project with ../shared beside it "
+                    "(../shared/registry/NCT05751044.ctgov-v2.json), or set HEMISMART_REGISTRY to the record.",
+                    returncode=4)

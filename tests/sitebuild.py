@@ -11,15 +11,17 @@ from pathlib import Path
 from hemismart_site.build import build_site
 
 
-def build_in_process(root: Path, site_dir: Path, *, strict: bool = True, languages: list[str] | None = None):
-    """``build_site`` as the command line would run it, with SOURCE_DATE_EPOCH unset.
+def build_in_process(root: Path, site_dir: Path, *, strict: bool = True, languages: list[str] | None = None,
+                     pdf: bool = False):
+    """``build_site`` as the command line would run it, with SOURCE_DATE_EPOCH unset; without the calendar PDFs
+    unless ``pdf`` (printing them needs Chromium: only the tests marked ``browser`` ask for them).
 
     ``build_site`` pins SOURCE_DATE_EPOCH in ``os.environ`` when it is unset; the variable is put
     back as it was, so later builds in this process or its subprocesses are not affected.
     """
     saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
     try:
-        return build_site(root, strict=strict, site_dir=site_dir, languages=languages)
+        return build_site(root, strict=strict, site_dir=site_dir, languages=languages, pdf=pdf)
     finally:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
         if saved is not None:

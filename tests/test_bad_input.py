@@ -73,14 +73,14 @@ CASES = [
          first="short_name: HEM-iSMART-B"),
     Case("unknown-key-did-you-mean", SITES, "  facility: St. Anna Kinderspital", "  facilty: St. Anna Kinderspital",
          "sites[0].facilty", "unknown key 'facilty' (did you mean 'facility'?)"),
-    Case("missing-required-key", TRIAL, "    time_frame: 3 years\n", "",
-         "outcomes.primary[0].time_frame", "required key is missing", marker="- id: P01"),
+    Case("missing-required-key", TRIAL, "    measure: 'Phase I: Maximum tolerated dose (MTD) / Recommended phase 2 dose (RP2D).'\n", "",
+         "outcomes.primary[0].measure", "required key is missing", marker="- id: P01"),
     Case("site-status-not-in-enum", SITES, "  country: Austria\n  status: NOT_YET_RECRUITING", "  country: Austria\n  status: RECRUTING",
          "sites[0].status", "'RECRUTING' is not one of NOT_YET_RECRUITING, RECRUITING"),
     Case("malformed-email", SITES, "email: andishe.attarbaschi@stanna.at", "email: andishe.attarbaschi(at)stanna.at",
          "sites[0].contacts[0].email", "'andishe.attarbaschi(at)stanna.at' is not a well-formed e-mail address"),
-    Case("malformed-phone", TRIAL, "phone: '+31650006270'", "phone: '+31 6 5000 6270'",
-         "central_contacts[0].phone", "'+31 6 5000 6270' is not a phone number in international form"),
+    Case("malformed-phone", TRIAL, "phone: '+31650006270'", "phone: 'ring the office'",
+         "central_contacts[0].phone", "'ring the office' is not a phone number (digits, spaces, + ( ) . / -)"),
     Case("impossible-date", TRIAL, "    date: '2025-10-01'", "    date: 2025-02-30",
          "status.start.date", "'2025-02-30' is not a real date"),
     Case("date-not-yyyy-mm-dd", TRIAL, "  first_submitted: '2023-02-20'", "  first_submitted: 20/02/2023",
@@ -119,7 +119,7 @@ CASES = [
          "registry_text: one dose of cyclophosphamide (day 4)",
          At("cycles", {"id": "cycle-1"}, "rows", {"medicine": "cyclophosphamide"}, "registry_text"), "not found in trial.yml arm.description"),
     Case("arm-unknown-intervention", TRIAL, "  - intrathecal-chemotherapy\ninterventions:", "  - intrathecal-chemo\ninterventions:",
-         "arm.interventions[5]", "unknown intervention 'intrathecal-chemo'", marker="  - intrathecal-chemo"),
+         "arms[0].interventions[5]", "unknown intervention 'intrathecal-chemo'", marker="  - intrathecal-chemo"),
     Case("enrollment-count-is-text", TRIAL, "    count: 26", "    count: twenty-six",
          "design.enrollment.count", "expected a whole number, got str 'twenty-six'"),
     Case("enrollment-count-negative", TRIAL, "    count: 26", "    count: -26",
@@ -208,7 +208,8 @@ def assert_reported(problems: list[Problem], file: str, line: int | None, key: s
 
 def test_the_unedited_input_is_valid(content_tree):
     project = load_project(content_tree.root)
-    assert len(project.facts.sites) == 33
+    sites = load_yaml(content_tree.root / SITES).data["sites"]
+    assert [s.slug for s in project.facts.sites] == [s["slug"] for s in sites]
 
 
 def test_not_utf8(content_tree):
