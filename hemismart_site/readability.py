@@ -23,6 +23,7 @@ Targets live in ``site_config.yml`` (``readability``).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -83,9 +84,13 @@ FORMULAS = {
 """The formula used for each language; a language not listed has none."""
 
 
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+
+
 def prose(markdown: str) -> list[str]:
     """The text of paragraphs, headings and list items of a page (not tables, not raw HTML)."""
     blocks: list[str] = []
+    markdown = FRONT_MATTER.sub("", markdown, count=1)  # the page's metadata is not prose
     for token in MarkdownIt("commonmark").parse(markdown):
         if token.type == "inline":
             text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", token.content)
@@ -141,7 +146,9 @@ class Score:
         verdict = {True: "meets", False: "BELOW"}.get(self.ok, "no target for")
         sign = ">=" if self.formula.higher_is_easier else "<="
         target = f" the target {sign} {self.target:g}" if self.target is not None else " a target"
-        return f"{self.lang} {self.audience}: {self.formula.name} {self.value:.0f} — {verdict}{target}"
+        # Rounded the way that cannot hide a miss: 74.6 against ">= 75" reads 74, not 75.
+        shown = (math.floor if self.formula.higher_is_easier else math.ceil)(self.value)
+        return f"{self.lang} {self.audience}: {self.formula.name} {shown} — {verdict}{target}"
 
 
 def score_language(lang: str, rendered: dict[str, str], targets: dict[str, float] | None, pages: list) -> list[Score]:

@@ -1,72 +1,92 @@
-"""``hemismart-site translations status``: what each language's translator has to look at.
+"""``hemismart-site translations status | done``: what each language's translator has to look at.
 
-For every language: its review status, keys missing or no longer in the source
-language, placeholders that differ, and — for a reviewed language — the source
-texts changed after the review date. The change dates come from ``git blame``
-of the source file (each key's lines, uncommitted edits counting as changed today).
+Each translated text records the English text it was made from (``made_from:`` in the language's file,
+as gettext keeps a message's source). ``status`` lists, for every language, its review status, keys
+missing or no longer in the source language, placeholders that differ, and every text whose English has
+changed since it was translated, with the old and the new English; it exits 1 when anything is listed.
+This needs no git history and sees a change made the same day. ``done`` records, after a translator has
+updated texts, that they were made from the English as it is now.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import subprocess
 from pathlib import Path
 
-from hemismart_site.localize import TRANSLATIONS_DIR, Translations, compare_with_source, load_translations
+import json
+import re
+
+from hemismart_site.errors import ContentError, Problem, UsageError
+from hemismart_site.localize import (TRANSLATIONS_DIR, compare_with_source, load_translations, placeholders,
+                                     stale_texts)
+from hemismart_site.yamlrt import write_atomic
 from hemismart_site.validate import load_project
 
 
-def line_dates(root: Path, rel: Path) -> dict[int, _dt.date] | None:
-    """The date each line of a file last changed (git blame), or None outside a git checkout."""
-    try:
-        out = subprocess.run(["git", "blame", "--line-porcelain", "--", str(rel)], cwd=root,
-                             capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    dates: dict[int, _dt.date] = {}
-    line = 0
-    for row in out.splitlines():
-        parts = row.split()
-        if len(parts) >= 3 and len(parts[0]) == 40 and parts[1].isdigit() and parts[2].isdigit():
-            line = int(parts[2])
-        elif row.startswith("committer-time "):
-            dates[line] = _dt.datetime.fromtimestamp(int(parts[1]), _dt.UTC).date()
-    return dates
-
-
-def changed_since(source: Translations, dates: dict[int, _dt.date], since: _dt.date) -> list[str]:
-    """Keys of the source whose lines (from the key to the next key) changed after ``since``."""
-    starts = sorted((line, key) for key, line in source.lines.items())
-    keys = []
-    for i, (start, key) in enumerate(starts):
-        end = starts[i + 1][0] if i + 1 < len(starts) else max(dates, default=start) + 1
-        if any(dates.get(n, _dt.date.min) > since for n in range(start, end)):
-            keys.append(key)
-    return keys
-
-
-def status_report(root: Path, languages: list[str] | None = None) -> str:
-    """A readable report, one block per language."""
+def status_report(root: Path, languages: list[str] | None = None) -> tuple[str, bool]:
+    """A readable report, one block per language, and whether anything needs a translator's work."""
     config = load_project(root).config
     source = load_translations(root, config.source_language)
-    dates = line_dates(root, TRANSLATIONS_DIR / f"{config.source_language}.yml")
-    lines = []
+    lines: list[str] = []
+    work = False
     for lang in languages or config.languages:
         if lang == config.source_language:
             continue
         other = load_translations(root, lang)
         review = other.review
+        stale = stale_texts(source, other)
         head = f"{lang}: {review.status}"
         if review.status == "reviewed":
             head += f" by {review.reviewer} on {review.date.isoformat()}"
+            if stale:
+                head += f"; {len(stale)} text(s) changed in English since: they need translating and review again"
         elif review.status == "draft":
             head += " (not yet reviewed by a qualified translator; its pages say so)"
         lines.append(head)
-        lines += [f"  {p}" for p in compare_with_source(source, other)]
-        if review.status == "reviewed":
-            if dates is None:
-                lines.append("  cannot tell which English texts changed since the review: not a git checkout")
-            else:
-                changed = changed_since(source, dates, review.date)
-                lines += [f"  changed in {config.source_language} since the review: {key}" for key in changed]
-    return "\n".join(lines) or "Only the source language is configured."
+        problems = compare_with_source(source, other)
+        lines += [f"  {p}" for p in problems]
+        for item in stale:
+            old = "none recorded" if item.old is None else _short(item.old)
+            lines.append(f"  {other.file}:{item.line}: strings.{item.key}: out of date: made from {old}; English now: {_short(item.new)}")
+        work = work or bool(problems or stale)
+    return ("\n".join(lines) or "Only the source language is configured."), work
+
+
+def _short(text: str, width: int = 90) -> str:
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
+MADE_FROM = re.compile(r"^made_from:[^\n]*\n(?:(?:[ \t][^\n]*|)\n)*", re.MULTILINE)
+
+
+def record_done(root: Path, lang: str, keys: list[str] | None) -> int:
+    """Record that the texts ``keys`` (all texts if None) of ``lang`` were made from the English as it is now;
+    rewrite only the file's ``made_from:`` block. Returns how many texts were recorded."""
+    project = load_project(root)
+    config = project.config
+    if lang == config.source_language or lang not in config.languages:
+        raise UsageError(f"{lang}: not a translated language of site_config.yml")
+    source = load_translations(root, config.source_language)
+    other = load_translations(root, lang)
+    chosen = sorted(source.strings.keys() & other.strings.keys()) if keys is None else keys
+    unknown = [k for k in chosen if k not in source.strings or k not in other.strings]
+    if unknown:
+        raise UsageError(f"not a text of both {config.source_language} and {lang}: {', '.join(unknown)}")
+    differ = [Problem(other.file, other.lines[k], f"strings.{k}",
+                      f"placeholders {sorted(placeholders(other.strings[k]))} differ from English "
+                      f"{sorted(placeholders(source.strings[k]))}: not recorded as translated from it")
+              for k in chosen if placeholders(other.strings[k]) != placeholders(source.strings[k])]
+    if differ:
+        raise ContentError(differ)
+    made = {k: v for k, v in other.made_from.items() if k in source.strings}
+    made.update({k: source.strings[k] for k in chosen})
+    path = root / TRANSLATIONS_DIR / f"{lang}.yml"
+    text = path.read_text(encoding="utf-8")
+    block = "made_from:\n" + "".join(f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(made[k], ensure_ascii=False)}\n"
+                                      for k in sorted(made))
+    if MADE_FROM.search(text):
+        text = MADE_FROM.sub(lambda _m: block, text, count=1)
+    else:
+        text = re.sub(r"^strings:", lambda m: block + "\n" + m.group(0), text, count=1, flags=re.MULTILINE)
+    write_atomic(path, text)
+    load_translations(root, lang)  # still valid
+    return len(chosen)

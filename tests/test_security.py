@@ -109,7 +109,8 @@ def test_check_and_build_refuse_a_bad_translation_at_its_line(site_tree, capsys,
 MARK = "PWN"
 FACT_PAYLOAD = (f' {MARK}<script>alert(1)</script><img src=x onerror=alert(2)>"\'><svg onload=alert(3)>'
                 '</title></textarea></script>{: onclick="alert(4)" }[x](javascript:alert(5))*_`|\\ &amp; &#60;b&#62;')
-TEXT_PAYLOAD = """ " data-pwned="1" ' data-pwned-single='1' &quot; data-pwned-entity=&quot;1"""
+TEXT_PAYLOAD = """ " data-pwned="yes" ' data-pwned-single='yes' &quot; data-pwned-entity=&quot;yes"""
+"""No digits: a number typed in a translation is refused before any escaping is needed (localize.DIGITS_ALLOWED)."""
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite", "background"}
 DATA_SCRIPT_TYPES = {"application/ld+json", "application/json"}
@@ -135,7 +136,9 @@ def _put(data, path, value):
 def poison_facts(root: Path) -> int:
     """Append the payload to every text in content/*.yml the schema still accepts with it; return how many."""
     files = {p: load_yaml(p, str(p.relative_to(root))).data for p in sorted((root / "content").glob("*.yml"))}
-    poisoned = {p: {path: text for path, text in _leaves(data)} for p, data in files.items()}
+    # Not the outcomes' time frames: the longest ("7 years") is read as a duration for a text's {max_time_frame},
+    # and a time frame that is no duration leaves that text without its fact (a located error, not a page).
+    poisoned = {p: {path: text for path, text in _leaves(data) if path[-1:] != ("time_frame",)} for p, data in files.items()}
     for _ in range(6):
         for p, data in files.items():
             for path, text in poisoned[p].items():
@@ -190,11 +193,13 @@ def _unsafe_url(value: str) -> bool:
     return match is not None and match.group(1).lower() not in ALLOWED_SCHEMES
 
 
+@pytest.mark.build
 def test_hostile_facts_reach_many_places(hostile_site):
     site, count = hostile_site
     assert count > 300, f"only {count} fact texts took the payload"
 
 
+@pytest.mark.build
 def test_no_script_handler_or_unsafe_url_in_any_built_page(hostile_site):
     site, _ = hostile_site
     offenders = []
@@ -228,6 +233,7 @@ def test_no_script_handler_or_unsafe_url_in_any_built_page(hostile_site):
     assert not offenders, "\n".join(offenders[:40])
 
 
+@pytest.mark.build
 def test_the_payloads_are_shown_as_text(hostile_site):
     """The escaped payload is visible text on the pages (so the test above looked at real payloads)."""
     site, _ = hostile_site
@@ -235,7 +241,7 @@ def test_the_payloads_are_shown_as_text(hostile_site):
     text = doc.text
     assert f"{MARK}<script>alert(1)</script><img src=x onerror=alert(2)>" in text
     assert "[x](javascript:alert(5))" in text
-    assert 'data-pwned="1"' in text  # the translations' payload, as text
+    assert 'data-pwned="yes"' in text  # the translations' payload, as text
 
 
 def test_json_in_script_cannot_end_the_element():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 from sitebuild import run_cli
 
@@ -33,7 +31,7 @@ def test_check_reports_translation_problems(site_tree, change, fragment):
     key_line = next(line for line in text.splitlines() if line.strip().startswith("ages_value:"))
     if change == "missing":
         site_tree.write(rel, text.replace(key_line + "\n", ""))
-        line = site_tree.line(rel, "strings:") + 1
+        line = site_tree.read(rel).splitlines().index("strings:") + 2
         key = "strings.investigators.ages_value"
     elif change == "obsolete":
         site_tree.write(rel, text.replace(key_line, key_line + "\n    no_such_key: \"x\""))
@@ -70,39 +68,65 @@ def test_a_missing_text_is_never_replaced_by_english(site_tree, tmp_path):
     lang = second_language(site_tree)
     rel = f"content/translations/{lang}.yml"
     text = site_tree.read(rel)
-    key_line = next(line for line in text.splitlines() if line.strip().startswith("by_country_title:"))
+    key_line = next(line for line in text.splitlines() if line.strip().startswith("open_title:"))
     site_tree.write(rel, text.replace(key_line + "\n", ""))
     result = run_cli("build", "--no-pdf", "--lang", lang, "--root", site_tree.root, "--site-dir", tmp_path / "s")
     assert result.returncode == 1
     assert "templates/pages/families/hospitals.md.j2:" in result.stderr
-    assert "families.hospitals.by_country_title" in result.stderr
+    assert "families.hospitals.open_title" in result.stderr
     assert not (tmp_path / "s").exists()
 
 
-def git(root, *args):
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-                        "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin",
-                        "GIT_COMMITTER_DATE": "2026-01-01T12:00:00Z", "GIT_AUTHOR_DATE": "2026-01-01T12:00:00Z"})
-
-
-def test_status_lists_english_texts_changed_since_the_review(site_tree):
+@pytest.mark.build
+def test_an_english_change_makes_each_translation_out_of_date_the_same_day(site_tree, tmp_path):
+    """Without git: each translation file records the English it was made from (made_from)."""
     root = site_tree.root
+    config = load_project(root).config
+    others = [lang for lang in config.languages if lang != config.source_language]
+    old = load_translations(root, "en").strings["families.hospitals.open_title"]
+    new = old.rstrip("?") + " at the moment?"
+    before = run_cli("translations", "status", "--root", root)
+    assert before.returncode == 0, before.stdout
+    site_tree.edit("content/translations/en.yml", f'open_title: "{old}"', f'open_title: "{new}"')
+    # translations status: every language, the key, the old and the new English; exit 1.
+    status = run_cli("translations", "status", "--root", root)
+    assert status.returncode == 1
+    stale = [line for line in status.stdout.splitlines() if "strings.families.hospitals.open_title: out of date" in line]
+    assert len(stale) == len(others), status.stdout
+    for lang, line in zip(others, stale):
+        assert line.strip().startswith(f"content/translations/{lang}.yml:")
+        assert f"made from {old!r}" in line and f"English now: {new!r}" in line
+    # check lists them too (and still passes: an out-of-date text is shown, marked).
+    check = run_cli("check", "--root", root)
+    assert check.returncode == 0, check.stderr
+    assert sum("families.hospitals.open_title" in line for line in check.stdout.splitlines()) == len(others)
+    # The built pages that show it say so, in their language, with a link to the English page.
+    site = tmp_path / "site"
+    build = run_cli("build", "--no-pdf", "--root", root, "--site-dir", site)
+    assert build.returncode == 0, build.stderr
+    for lang in others:
+        page = (site / lang / "families" / "hospitals" / "index.html").read_text(encoding="utf-8")
+        note = load_translations(root, lang).strings["translation.stale"].split("[")[0].strip()
+        assert note.split("{")[0][:30] in page, lang
+        assert 'class="hs-draft hs-stale"' in page and f'href="../../../{config.source_language}/families/hospitals/"' in page
+    # A translator updates the German text and records it: German is no longer out of date, the others are.
+    lang = others[0]
+    done = run_cli("translations", "done", lang, "families.hospitals.open_title", "--root", root)
+    assert done.returncode == 0, done.stderr
+    after = run_cli("translations", "status", "--root", root)
+    assert sum("families.hospitals.open_title: out of date" in line for line in after.stdout.splitlines()) == len(others) - 1
+    assert f"{lang}.yml" not in " ".join(line for line in after.stdout.splitlines() if "families.hospitals.open_title" in line)
+
+
+def test_done_refuses_a_text_whose_placeholders_differ(site_tree):
     lang = second_language(site_tree)
     rel = f"content/translations/{lang}.yml"
-    site_tree.edit(rel, "review:\n  status: draft\n", "review:\n  status: reviewed\n  reviewer: A. Translator\n  date: 2026-02-01\n")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "reviewed")
-    unchanged = run_cli("translations", "status", lang, "--root", root)
-    assert unchanged.returncode == 0, unchanged.stderr
-    assert f"{lang}: reviewed by A. Translator on 2026-02-01" in unchanged.stdout
-    assert "changed in en since the review" not in unchanged.stdout
-    # The English text of one key changes (uncommitted: counts as changed today, after the review).
-    site_tree.edit("content/translations/en.yml", 'nav: "Hospitals"', 'nav: "Hospitals and contacts"')
-    changed = run_cli("translations", "status", lang, "--root", root)
-    assert "changed in en since the review: families.hospitals.nav" in changed.stdout
-    assert changed.stdout.count("changed in en since the review") == 1
+    key_line = next(line for line in site_tree.read(rel).splitlines() if line.strip().startswith("ages_value:"))
+    site_tree.edit(rel, key_line, key_line.replace("{age_min}", ""))
+    result = run_cli("translations", "done", lang, "investigators.ages_value", "--root", site_tree.root)
+    assert result.returncode == 1
+    assert "investigators.ages_value: placeholders" in result.stderr and "not recorded" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_status_of_a_draft_says_so(site_tree):
