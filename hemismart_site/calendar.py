@@ -9,6 +9,8 @@ for ``hemismart-site calendar``; the tests check that both give the same events.
 * One all-day event per day on which the registry names at least one medicine;
   days the registry is unclear about are named as such, never as given.
 * Medicines with no registered days (intrathecal therapy) make no events.
+* An event's title begins with what happens that day (the medicines), so that a phone's month view
+  shows them; an optional reminder (a time of day) adds an alarm at that time on each event's day.
 """
 
 from __future__ import annotations
@@ -62,19 +64,25 @@ def treatment_days(facts: Facts, start: _dt.date, cycles: int) -> list[Treatment
     return out
 
 
-def event_summary(l10n: Localizer, day: TreatmentDay) -> str:
-    """The event's title in the language: "HEM-iSMART-B · cycle 1, day 3: Dasatinib, …"."""
+def _medicines(l10n: Localizer, day: TreatmentDay) -> str:
+    """The day's medicines in words: "Dasatinib, Venetoclax, Dasatinib (unclear in the registry: …)"."""
     names = [str(l10n.t(f"medicine.{m}.name")) for m in day.given]
     names += [str(l10n.t("calendar.uncertain_medicine", medicine=l10n.t(f"medicine.{m}.name"))) for m in day.uncertain]
+    return str(l10n.t("list.separator")).join(names)
+
+
+def event_summary(l10n: Localizer, day: TreatmentDay) -> str:
+    """The event's title in the language, the medicines first: "Dasatinib, … · HEM-iSMART-B cycle 1, day 3"."""
     return str(l10n.t("calendar.event", cycle=l10n.number(day.cycle), day=l10n.number(day.day),
-                      medicines=str(l10n.t("list.separator")).join(names)))
+                      medicines=_medicines(l10n, day)))
 
 
-def to_ics(l10n: Localizer, days: list[TreatmentDay], start: _dt.date) -> bytes:
-    """An RFC 5545 calendar with one all-day event per treatment day."""
+def to_ics(l10n: Localizer, days: list[TreatmentDay], start: _dt.date, reminder: _dt.time | None = None) -> bytes:
+    """An RFC 5545 calendar with one all-day event per treatment day; with ``reminder``, each event has an
+    alarm at that time of its day (a trigger relative to the day's start, so it follows the phone's time zone)."""
     import html
 
-    from icalendar import Calendar, Event
+    from icalendar import Alarm, Calendar, Event
 
     facts = l10n.facts
     cal = Calendar()
@@ -92,6 +100,12 @@ def to_ics(l10n: Localizer, days: list[TreatmentDay], start: _dt.date) -> bytes:
         event.add("summary", html.unescape(event_summary(l10n, day)))
         event.add("description", html.unescape(str(l10n.t("calendar.description"))))
         event.add("transp", "TRANSPARENT")
+        if reminder is not None:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", html.unescape(str(l10n.t("calendar.reminder_text", medicines=_medicines(l10n, day)))))
+            alarm.add("trigger", _dt.timedelta(hours=reminder.hour, minutes=reminder.minute))
+            event.add_component(alarm)
         cal.add_component(event)
     return cal.to_ical()
 
@@ -126,6 +140,7 @@ def browser_data(l10n: Localizer) -> dict:
 
     return {
         "lang": l10n.lang,
+        "locale": str(l10n.locale).replace("_", "-"),
         "nct_id": facts.trial.identifiers.nct_id,
         "prodid": PRODID,
         "cycle_length": facts.schedule.cycle_length_days,
@@ -136,6 +151,7 @@ def browser_data(l10n: Localizer) -> dict:
             for g in build_grids(facts)
         ],
         "ics_name": ics_name(facts),
-        "text": {key: text(f"calendar.{key}") for key in ("name", "event", "uncertain_medicine", "description", "missing_date")}
+        "text": {key: text(f"calendar.{key}") for key in ("name", "event", "uncertain_medicine", "description", "missing_date",
+                                                           "shown", "reminder_text")}
         | {"separator": l10n.translations.strings["list.separator"], "cycle": text("schedule.cycle_single")},
     }

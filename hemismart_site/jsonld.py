@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import json
 
-from babel import Locale
 
 from hemismart_site.escape import plain_text
-from hemismart_site.localize import Localizer
+from hemismart_site.localize import Localizer, country_code
 from hemismart_site.model import Facts, Site
 
 FACTS_FILE = "facts.json"
@@ -40,8 +39,10 @@ STUDY_STATUS = {
 """Each registry status as schema.org's MedicalStudyStatus; UNKNOWN has no member and stays the registry's text."""
 
 
-def medical_trial(l10n: Localizer) -> dict:
-    """The trial as a schema.org MedicalTrial, with texts in the Localizer's language."""
+def medical_trial(l10n: Localizer, locations: bool = True) -> dict:
+    """The trial as a schema.org MedicalTrial, with texts in the Localizer's language; with ``locations``, one
+    ``studyLocation`` per hospital (the home page and facts.json: other pages leave them out, so that a page's
+    size does not grow with the number of hospitals)."""
     t = l10n.facts.trial
     phases = [plain_text(l10n.t(f"code.{p}")) for p in t.design.phases]
     return {
@@ -57,7 +58,7 @@ def medical_trial(l10n: Localizer) -> dict:
         "status": STUDY_STATUS[t.status.overall],
         "healthCondition": [{"@type": "MedicalCondition", "name": _english(c)} for c in t.conditions],
         "sponsor": {"@type": "Organization", "name": t.sponsors.lead.name},
-        "studyLocation": [_location(site) for site in l10n.facts.sites],
+        **({"studyLocation": [_location(site) for site in l10n.facts.sites]} if locations else {}),
     }
 
 
@@ -90,7 +91,7 @@ def _trial_design(facts: Facts) -> list[str]:
 
 def _location(site: Site) -> dict:
     """One hospital: the city it is in (schema.org's studyLocation is an AdministrativeArea), containing the hospital."""
-    address = {"@type": "PostalAddress", "addressLocality": site.city, "addressCountry": _country_code(site.country)}
+    address = {"@type": "PostalAddress", "addressLocality": site.city, "addressCountry": country_code(site.country)}
     if site.postcode:
         address["postalCode"] = site.postcode
     if site.state:
@@ -100,11 +101,6 @@ def _location(site: Site) -> dict:
         "name": site.city,
         "containsPlace": {"@type": "Hospital", "name": site.facility, "address": address},
     }
-
-
-def _country_code(english_name: str) -> str:
-    """The ISO 3166 code of a country named in CLDR's English (validation has checked that it is one)."""
-    return {name: code for code, name in Locale("en").territories.items()}[english_name]
 
 
 def facts_json(facts: Facts) -> str:

@@ -46,10 +46,14 @@ class Page:
     """Its prose is measured against the audience's readability target (``site_config.yml``)."""
     index: bool = False
     """The first page of a section (``families/index.md``, at ``/families/``)."""
+    uses_texts: bool = False
+    """Shows the other pages' texts (the sources of the family pages): rendered after every other page."""
     slug: str | None = None
     """For a hospital page: the site's slug."""
     text_key: str | None = None
     """Prefix of its translation keys when it is not the id (``hem_ismart`` for ``hem-ismart``)."""
+    requires: str | None = None
+    """A part of the facts the page is about (``master_protocol``, ``claims``): without it the site has no such page."""
 
     @property
     def src(self) -> str:
@@ -93,6 +97,7 @@ HOME = Page("home", "home.md.j2", None)
 FAMILY_PAGES: list[Page] = [
     Page("families", "families/index.md.j2", FAMILIES, FAMILIES, index=True, readability=True),
     Page("families/treatment", "families/treatment.md.j2", FAMILIES, FAMILIES, readability=True),
+    Page("families/taking-part", "families/taking-part.md.j2", FAMILIES, FAMILIES, readability=True),
     Page("families/who-can-take-part", "families/who-can-take-part.md.j2", FAMILIES, FAMILIES, readability=True),
     Page("families/hospitals", "families/hospitals.md.j2", FAMILIES, FAMILIES),
     Page("families/schedule", "families/schedule.md.j2", FAMILIES, FAMILIES, print=True),
@@ -103,11 +108,14 @@ INVESTIGATOR_PAGES: list[Page] = [
     Page("investigators/eligibility", "investigators/eligibility.md.j2", INVESTIGATORS, INVESTIGATORS),
     Page("investigators/treatment", "investigators/treatment.md.j2", INVESTIGATORS, INVESTIGATORS),
     Page("investigators/sites", "investigators/sites.md.j2", INVESTIGATORS, INVESTIGATORS),
+    Page("investigators/sources", "investigators/sources.md.j2", INVESTIGATORS, INVESTIGATORS, search=False,
+         uses_texts=True, requires="claims"),
 ]
 """The investigators' section, in navigation order."""
 SHARED_PAGES: list[Page] = [
-    Page("hem-ismart", "hem-ismart.md.j2", None, text_key="hem_ismart"),
+    Page("hem-ismart", "hem-ismart.md.j2", None, text_key="hem_ismart", requires="master_protocol"),
     Page("glossary", "glossary.md.j2", None),
+    Page("changes", "changes.md.j2", None),
     Page("search", "search.md.j2", None, search=False),
 ]
 """Pages for everyone, after the sections."""
@@ -119,11 +127,11 @@ def audience_page(audience: str) -> Page:
 
 
 def fixed_pages(project) -> list[Page]:
-    """The fixed pages this site has, in navigation order: the audiences' pages come from site_config.yml,
-    the master-protocol page only with a master protocol."""
+    """The fixed pages this site has, in navigation order: the audiences' pages come from site_config.yml; a page
+    about a part of the facts (the master protocol, the claims ledger) only when the facts have it."""
     audiences = [audience_page(a) for a in project.config.audiences]
-    shared = [p for p in SHARED_PAGES if p.id != "hem-ismart" or project.facts.master_protocol is not None]
-    return [HOME, *FAMILY_PAGES, *audiences, *INVESTIGATOR_PAGES, *shared]
+    pages = [HOME, *FAMILY_PAGES, *audiences, *INVESTIGATOR_PAGES, *SHARED_PAGES]
+    return [p for p in pages if p.requires is None or getattr(project.facts, p.requires) is not None]
 
 
 def all_pages(project) -> list[Page]:

@@ -14,25 +14,30 @@ file and line: ``templates/pages/families/index.md.j2:12: families: …``.
 from __future__ import annotations
 
 import functools
+import re
 
-import unicodedata
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from types import TracebackType
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from hemismart_site.errors import ContentError, Problem
 from hemismart_site.escape import plain_text, script_json
 from hemismart_site.grid import Grid, build_grids, day_ranges
-from hemismart_site.localize import Localizer, MissingText, escape_text, localizer
+from hemismart_site.localize import Localizer, MissingText, country_code, escape_text, localizer
 from hemismart_site.model import Facts, Site
 from hemismart_site.pages import Page, all_pages
 from hemismart_site.validate import Project
 
 TEMPLATES_DIR = "templates"
+OPEN_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION")
+"""Statuses of a study or a hospital that families are offered as a place to go (now or later)."""
 PAGE_TEMPLATES = "pages"
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+"""A ``{name}`` placeholder in a text (the names textpolicy allows)."""
 
 
 def make_environment(root: Path) -> jinja2.Environment:
@@ -66,6 +71,8 @@ class PageContext:
     """The schedule as grid data, one per timeline."""
     site: Site | None
     """The hospital, on a hospital page."""
+    usage: dict[str, list[str]] = dataclass_field(default_factory=dict)
+    """The translation keys each page rendered before this one used (for the sources page)."""
 
     @property
     def lang(self) -> str:
@@ -139,12 +146,90 @@ class PageContext:
         """A medicine's name in this language."""
         return self.l10n.t(f"medicine.{ident}.name")
 
-    def sites_by_country(self) -> list[tuple[str, list[Site]]]:
-        """Hospitals grouped by country, countries in this language's alphabetical order."""
+    def sites_by_country(self, sites: list[Site] | None = None) -> list[tuple[str, list[Site]]]:
+        """Hospitals (all, or ``sites``) grouped by country, countries in this language's alphabetical order."""
         groups: dict[str, list[Site]] = {}
-        for site in self.facts.sites:
+        for site in self.facts.sites if sites is None else sites:
             groups.setdefault(self.l10n.country(site.country), []).append(site)
-        return sorted(groups.items(), key=lambda item: _sort_key(item[0]))
+        return sorted(groups.items(), key=lambda item: self.l10n.sort_key(item[0]))
+
+    def study_open(self) -> bool:
+        """Whether the study as a whole takes (or will take) patients, by its overall status."""
+        return self.facts.trial.status.overall in OPEN_STATUSES
+
+    def open_sites(self) -> list[Site]:
+        """Hospitals taking patients now (recruiting, or enrolling by invitation), in registry order."""
+        return [s for s in self.facts.sites if s.status in ("RECRUITING", "ENROLLING_BY_INVITATION")]
+
+    def soon_sites(self) -> list[Site]:
+        """Hospitals that have not started yet, in registry order."""
+        return [s for s in self.facts.sites if s.status == "NOT_YET_RECRUITING"]
+
+    def offered_sites(self) -> list[Site]:
+        """The hospitals families are shown (open now or starting later); closed ones stay on the investigators' pages."""
+        return [s for s in self.facts.sites if s.status in OPEN_STATUSES]
+
+    def non_eu_countries(self) -> str:
+        """The hospitals' countries where the general (EU) rules do not apply, named and joined the language's way
+        ("United Kingdom and Israel"); empty when there are none or no ledger says where the rules apply."""
+        claims = self.facts.claims
+        if claims is None:
+            return ""
+        names = sorted({self.l10n.country(s.country) for s in self.offered_sites()
+                        if country_code(s.country) not in claims.rules_apply_in}, key=self.l10n.sort_key)
+        return self.l10n.list(names)
+
+    def changes_by_date(self) -> list[tuple[object, list]]:
+        """The change-log entries grouped by the record's date, newest first."""
+        groups: dict = {}
+        for entry in self.facts.changes:
+            groups.setdefault(entry.date, []).append(entry)
+        return sorted(groups.items(), key=lambda item: item[0], reverse=True)
+
+    def change_text(self, entry) -> Markup:
+        """One change-log entry in words."""
+        from hemismart_site.changes import entry_text
+
+        return Markup(entry_text(self.l10n, entry))
+
+    def feed_countries(self) -> list[tuple[str, str]]:
+        """(ISO code, name in this language) of each country with a hospital feed, in this language's order."""
+        return [(code, name) for code, name in sorted(
+            ((c, self.l10n.country(e)) for c, e in feed_countries(self.facts).items()), key=lambda x: self.l10n.sort_key(x[1]))]
+
+    def feed_href(self, code: str | None = None) -> str:
+        """A relative URL to the change feed (all changes, or one country's)."""
+        rel = "../" * self.page.url.count("/")
+        return rel + (f"changes/{code.lower()}.xml" if code else "changes.xml")
+
+    def reminder_times(self) -> list[str]:
+        """The times a family can choose for a reminder (site_config.yml calendar.reminder_times)."""
+        return list(self.l10n.project.config.calendar.reminder_times)
+
+    def sources(self) -> list[tuple[Page, list[str]]]:
+        """Each family-facing page with the texts it shows (not repeating those of an earlier page)."""
+        from hemismart_site.claims import sources_rows
+
+        return sources_rows(self.l10n.project, self.usage, list(self.pages.values()))
+
+    def basis(self, key: str):
+        """The ledger's entry for a text: (the key or pattern that gives it, its Basis), or None."""
+        claims = self.facts.claims
+        return claims.basis(key) if claims is not None else None
+
+    def raw_text(self, key: str) -> Markup:
+        """A text as written in this language's file (the sources page): escaped, its placeholders unfilled and
+        marked ``<var class="hs-placeholder">{name}</var>``, so a reader sees where a fact goes."""
+        text = str(escape(self.l10n.translations.strings[key]))
+        return Markup(PLACEHOLDER.sub(r'<var class="hs-placeholder">{\1}</var>', text))
+
+    def text_facts(self, key: str) -> list[tuple[str, str]]:
+        """The placeholders of a text that facts fill, with where each fact lives."""
+        from hemismart_site.localize import placeholders
+
+        sources = self.l10n.param_sources()
+        text = self.l10n.translations.strings[key]
+        return [(name, sources[name]) for name in sorted(placeholders(text)) if name in sources]
 
     def day_ranges(self, days: list[int]) -> list[tuple[int, int]]:
         """Consecutive days as ranges."""
@@ -157,7 +242,11 @@ class PageContext:
                      page_url=self.page_url, qr_svg=self.qr_svg, calendar_json=self.calendar_json, pdf_href=self.pdf_href,
                      config=self.l10n.project.config,
                      term=self.term, code=self.code, medicine=self.medicine, sites_by_country=self.sites_by_country,
-                     day_ranges=self.day_ranges)
+                     day_ranges=self.day_ranges, study_open=self.study_open, open_sites=self.open_sites,
+                     soon_sites=self.soon_sites, offered_sites=self.offered_sites, non_eu_countries=self.non_eu_countries,
+                     sources=self.sources, basis=self.basis, reminder_times=self.reminder_times,
+                     changes_by_date=self.changes_by_date, change_text=self.change_text,
+                     feed_countries=self.feed_countries, feed_href=self.feed_href, raw_text=self.raw_text, text_facts=self.text_facts)
         return names
 
 
@@ -170,29 +259,73 @@ def _qr_svg(url: str, label: str) -> str:
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
-def _sort_key(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold() or text
+def render_language(project: Project, env: jinja2.Environment, lang: str,
+                    usage: dict[str, list[str]] | None = None) -> dict[str, str]:
+    """Every page of one language as ``{docs path: Markdown}``; ContentError lists every failure.
 
-
-def render_language(project: Project, env: jinja2.Environment, lang: str) -> dict[str, str]:
-    """Every page of one language as ``{docs path: Markdown}``; ContentError lists every failure."""
+    ``usage`` (filled if given) maps each page id to the translation keys it used, in order. The pages that
+    show the other pages' texts (``Page.uses_texts``: the sources of the family pages) are rendered last."""
     l10n = localizer(project, lang)
     pages = all_pages(project)
     by_id = {p.id: p for p in pages}
     grids = build_grids(project.facts)
+    used: dict[str, list[str]] = {} if usage is None else usage
     out: dict[str, str] = {}
     problems: list[Problem] = []
-    for page in pages:
+    for page in sorted(pages, key=lambda p: p.uses_texts):
         site = project.facts.site(page.slug) if page.slug else None
-        context = PageContext(project.facts, page, by_id, l10n, grids, site)
+        context = PageContext(project.facts, page, by_id, l10n, grids, site, used)
+        l10n.used = used.setdefault(page.id, [])
         try:
             template = env.get_template(f"{PAGE_TEMPLATES}/{page.template}")
-            out[page.src] = template.render(context.as_dict())
+            out[page.src] = _stale_note(template.render(context.as_dict()), context)
         except Exception as exc:  # every failure becomes a located problem
             problems.append(template_problem(exc, page, lang))
+        finally:
+            l10n.used = None
     if problems:
         raise ContentError(problems)
+    files = {page.src: out[page.src] for page in pages}
+    if "changes" in by_id:
+        files.update(change_feeds(l10n))
+    return files
+
+
+def feed_countries(facts) -> dict[str, str]:
+    """ISO code → English name of every country with a hospital now or in the change log (one feed each)."""
+    names = {s.country for s in facts.sites} | {e.country for e in facts.changes if e.country}
+    return {country_code(name): name for name in names}
+
+
+def change_feeds(l10n: Localizer) -> dict[str, str]:
+    """The Atom feeds of a language: ``changes.xml`` (every change) and ``changes/<cc>.xml`` for each country
+    (its hospitals' changes and the study's own)."""
+    from hemismart_site.changes import atom_feed
+
+    facts, base = l10n.facts, f"{l10n.project.config.site_url}{l10n.lang}/"
+    page = f"{base}changes/"
+    out = {"changes.xml": atom_feed(l10n, facts.changes, f"{base}changes.xml", page, plain_text(l10n.t("changes.feed_title")))}
+    for code, english in feed_countries(facts).items():
+        entries = [e for e in facts.changes if e.country in (None, english)]
+        title = plain_text(l10n.t("changes.feed_title_country", country=l10n.country(english)))
+        out[f"changes/{code.lower()}.xml"] = atom_feed(l10n, entries, f"{base}changes/{code.lower()}.xml", page, title)
     return out
+
+
+STALE_MARK = "<!-- hs:stale-note -->"
+"""Where templates/pages/_base.md.j2 wants the note on out-of-date translated texts, if the page has any."""
+
+
+def _stale_note(markdown: str, context: PageContext) -> str:
+    """Put the out-of-date note in place of STALE_MARK when the page used a text whose English has changed
+    since it was translated; remove the mark otherwise."""
+    l10n = context.l10n
+    stale = l10n.stale.intersection(context.usage.get(context.page.id, ()))
+    note = ""
+    if stale:
+        note = (f'<div class="hs-draft hs-stale" role="note"><p>'
+                f'{context.t_html("translation.stale", source_url=context.source_href())}</p></div>')
+    return markdown.replace(STALE_MARK, note, 1)
 
 
 THEME_DIR = "theme"

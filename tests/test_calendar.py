@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+from conftest import SOURCE
 from hemismart_site.calendar import pdf_name
 from hemismart_site.localize import load_translations
 from hemismart_site.model import parse_range
 from hemismart_site.validate import load_project
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = SOURCE  # the content the session's site is built from (tests/conftest.py)
 PROJECT = load_project(ROOT)
 FACTS = PROJECT.facts
 LANGS = PROJECT.config.languages
@@ -97,7 +98,7 @@ def site(built_site) -> Path:
 def test_grid_cell_by_cell(site, lang, page):
     tables = GridTables((site / lang / page / "index.html").read_text(encoding="utf-8")).tables
     assert len(tables) == len(SCHEDULE.cycles)
-    names = {m: load_translations(ROOT, lang).strings[f"medicine.{m}.name"] for m in FACTS.trial.arm.interventions}
+    names = {m: load_translations(ROOT, lang).strings[f"medicine.{m}.name"] for m in FACTS.trial.arms[0].interventions}
     for index, table in enumerate(tables):
         given, uncertain = expected_days(index, "days"), expected_days(index, "uncertain_days")
         header, *rows = table
@@ -110,7 +111,9 @@ def test_grid_cell_by_cell(site, lang, page):
             strings = load_translations(ROOT, lang).strings
             routes = [strings[f"route.{r}"] for r in FACTS.trial.intervention(spec.medicine).routes]
             assert all(route in label for route in routes), (lang, label, routes)
-            assert ("*" in label) == bool(spec.discrepancy), (lang, label)
+            # Families are footnoted only the contradictions that change which days are marked; investigators, all.
+            noted = spec.discrepancy and (page != "families/schedule" or FACTS.discrepancy(spec.discrepancy).kind == "contradiction")
+            assert ("*" in label) == bool(noted), (lang, label)
             if spec.as_decided_by_doctor:
                 assert len(row) == 2 and "hs-doctor" in row[1][0]
                 continue
@@ -141,7 +144,7 @@ def test_cli_ics_event_by_event(tmp_path, lang):
     start = dt.date(2026, 1, 5)
     cycles = 3
     evs = events(cli_calendar(tmp_path, lang, start.isoformat(), cycles))
-    names = {m: load_translations(ROOT, lang).strings[f"medicine.{m}.name"] for m in FACTS.trial.arm.interventions}
+    names = {m: load_translations(ROOT, lang).strings[f"medicine.{m}.name"] for m in FACTS.trial.arms[0].interventions}
     expected = []
     for cycle in range(1, cycles + 1):
         index = 0 if cycle == 1 else len(SCHEDULE.cycles) - 1
@@ -185,6 +188,7 @@ def server(site):
 
 
 @pytest.mark.parametrize("lang", [LANGS[0], *(["he"] if "he" in LANGS else []), *(["fi"] if "fi" in LANGS else [])])
+@pytest.mark.browser
 def test_page_ics_matches_cli(server, chromium, tmp_path, lang):
     page = chromium.new_page(accept_downloads=True)
     page.goto(f"{server}/{lang}/families/schedule/")
@@ -203,6 +207,7 @@ def test_page_ics_matches_cli(server, chromium, tmp_path, lang):
     page.close()
 
 
+@pytest.mark.browser
 def test_without_javascript_the_blank_calendar_shows(site, chromium, server):
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -212,6 +217,7 @@ def test_without_javascript_the_blank_calendar_shows(site, chromium, server):
     context.close()
 
 
+@pytest.mark.browser
 def test_the_phone_layout_needs_no_sideways_scrolling(chromium, server):
     page = chromium.new_page(viewport={"width": 360, "height": 740})
     page.goto(f"{server}/{LANGS[0]}/families/schedule/")
@@ -230,7 +236,9 @@ def pdfinfo(path: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_pdf_per_language(site, lang):
+@pytest.mark.browser
+def test_pdf_per_language(printed_site, lang):
+    site = printed_site.site
     path = site / lang / "files" / pdf_name(FACTS, lang)
     info = pdfinfo(path)
     assert int(info["Pages"]) == len(SCHEDULE.cycles)
@@ -238,7 +246,7 @@ def test_pdf_per_language(site, lang):
     assert (round(width), round(height)) == (842, 595), info["Page size"]  # A4 landscape, in points
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     strings = load_translations(ROOT, lang).strings
-    for medicine in FACTS.trial.arm.interventions:
+    for medicine in FACTS.trial.arms[0].interventions:
         name = strings[f"medicine.{medicine}.name"]
         assert name.split()[0] in text, (lang, name)
     assert FACTS.trial.identifiers.nct_id in text

@@ -20,10 +20,13 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import phonenumbers
 import pytest
 import yaml
 from babel import Locale
+from babel.numbers import format_percent
 
+from conftest import SOURCE
 from hemismart_site.grid import build_grids
 from hemismart_site.model import Criterion, CriterionItem, Facts
 from hemismart_site.pages import Page, all_pages, page_by_id
@@ -35,7 +38,7 @@ LANG = "en"
 REPO = Path(__file__).resolve().parents[1]
 
 # Names of the parametrized cases only (see the module docstring).
-_PROJECT = load_project(REPO)
+_PROJECT = load_project(SOURCE)
 _FACTS = _PROJECT.facts
 PAGE_IDS = [p.id for p in all_pages(_PROJECT)]
 FAMILY_PAGE_IDS = [p.id for p in all_pages(_PROJECT) if p.section == "families"]
@@ -155,6 +158,16 @@ def mailto_links(el: Element) -> dict[str, str]:
     return {a.get("href")[len("mailto:"):]: a.text for a in links(el) if (a.get("href") or "").startswith("mailto:")}
 
 
+def phone_link(number: str, country: str | None = None) -> tuple[str, str]:
+    """(the tel: URI without "tel:", the text shown) of a number as written in the registry, straight from the
+    phonenumbers library: the hospital's country is the region a number without +country code is read in."""
+    region = {name: code for code, name in Locale("en").territories.items()}[country] if country else None
+    parsed = phonenumbers.parse(number, region)
+    assert phonenumbers.is_valid_number(parsed), number
+    uri = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.RFC3966)
+    return uri[len("tel:"):], phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def tel_links(el: Element) -> dict[str, str]:
     return {a.get("href")[len("tel:"):]: a.text for a in links(el) if (a.get("href") or "").startswith("tel:")}
 
@@ -201,13 +214,30 @@ def test_page_shows_trial_numbers_and_registry_date(site, l10n, page_id):
     assert l10n.date(trial.registry.last_update_posted.date) in text
 
 
+NOTICES = {"investigators": ["notice.investigators"], "young-people": ["notice.young_people"],
+           "young-adults": ["notice.young_adults"], "children": ["notice.children", "notice.children_adult"]}
+"""The notices a page's reader gets, by the page's audience (every other page: the families' one). The children's
+page has two: words for the child first, a note for the adult reading along at the end."""
+
+
 @pytest.mark.parametrize("page_id", PAGE_IDS)
 def test_page_says_it_is_not_medical_advice(site, l10n, page_id):
-    notice = article(site, page_id).one("div", cls="hs-notice")
-    assert notice.get("role") == "note"
-    assert t(l10n, "notice.title") in notice.text
-    assert t(l10n, "notice.text") in notice.text
-    assert t(l10n, "footer.not_advice") in article(site, page_id).one("footer").text
+    keys = NOTICES.get(page(site.project, page_id).audience, ["notice.families"])
+    notices = article(site, page_id).find_all("div", cls="hs-notice")
+    assert len(notices) == len(keys)
+    for notice, key in zip(notices, keys):
+        assert notice.get("role") == "note"
+        if l10n.has(f"{key}.title"):
+            assert t(l10n, f"{key}.title") in notice.text
+        assert t(l10n, f"{key}.text") in notice.text
+
+
+def test_every_notice_says_information_not_advice_in_english(l10n):
+    """Each reader's notice (the adult's one on the children's page) says so in words, not only by its place."""
+    for key in ("notice.families", "notice.young_people", "notice.young_adults", "notice.children_adult",
+                "notice.investigators"):
+        words = t(l10n, f"{key}.title") + " " + t(l10n, f"{key}.text")
+        assert re.search(r"\b(not (medical )?advice|not a basis for treatment decisions)\b", words), key
 
 
 
@@ -250,9 +280,13 @@ def test_family_page_links_to_the_glossary(site, page_id):
 
 @dataclass
 class HospitalBlock:
+    group: str
+    """The section heading it is under (taking patients now, starting later…)."""
     country: str
     heading: str
+    """The hospital's name as shown (the link to its own page)."""
     details: Element
+    """Its card."""
 
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -261,59 +295,65 @@ HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 def hospital_blocks(site) -> dict[str, HospitalBlock]:
     """The hospitals page as ``{slug: block}``.
 
-    A hospital is a heading followed by a list that links to the hospital's own page; its
-    country is the nearest heading of a higher level before it (whatever the levels are).
+    A hospital is a card (``li.hs-site-card``) whose name links to the hospital's own page; its country is
+    the heading just above its list of cards, its group the section heading (h2) above that.
     """
     blocks: dict[str, HospitalBlock] = {}
     above: dict[int, str] = {}
     sites_prefix = f"/{LANG}/sites/"
     for el in article(site, "families/hospitals").elements:
-        if el.tag not in HEADINGS:
+        if el.tag in HEADINGS:
+            level = int(el.tag[1])
+            above = {lvl: text for lvl, text in above.items() if lvl < level}
+            above[level] = el.text
             continue
-        level = int(el.tag[1])
-        above = {lvl: text for lvl, text in above.items() if lvl < level}
-        above[level] = el.text
-        details = next(el.next_elements(), None)
-        if details is None or details.tag != "ul":
+        if el.tag != "ul" or "hs-site-cards" not in el.classes:
             continue
-        own = [resolve(site, "families/hospitals", a.get("href", "")) for a in links(details)]
-        slugs = [p[len(sites_prefix):].strip("/") for p in own if p.startswith(sites_prefix)]
-        if not slugs:
-            continue
-        assert len(slugs) == 1, f"{el.text}: expected one link to a hospital page, found {own}"
-        assert slugs[0] not in blocks, f"{slugs[0]} is listed twice"
-        country = above.get(max((lvl for lvl in above if lvl < level), default=0))
-        blocks[slugs[0]] = HospitalBlock(country, el.text, details)
+        for card in el.find_all("li", cls="hs-site-card"):
+            name = card.one("a", cls="hs-site-card__name")
+            target = resolve(site, "families/hospitals", name.get("href", ""))
+            assert target.startswith(sites_prefix), target
+            slug = target[len(sites_prefix):].strip("/")
+            assert slug not in blocks, f"{slug} is listed twice"
+            blocks[slug] = HospitalBlock(above.get(2), above[max(above)], name.text, card)
     return blocks
 
 
-def test_hospitals_page_lists_every_site_once(site, facts):
-    assert sorted(hospital_blocks(site)) == sorted(s.slug for s in facts.sites)
+OFFERED = {"RECRUITING": "families.hospitals.open_title", "ENROLLING_BY_INVITATION": "families.hospitals.open_title",
+           "NOT_YET_RECRUITING": "families.hospitals.soon_title", None: "families.hospitals.unknown_title"}
+"""The statuses of hospitals families are offered, and the section each is under: no other hospital is a place to go."""
+OFFERED_SLUGS = [s.slug for s in _FACTS.sites if s.status in OFFERED]
+
+
+def test_hospitals_page_lists_every_offered_site_once(site, facts):
+    assert sorted(hospital_blocks(site)) == sorted(s.slug for s in facts.sites if s.status in OFFERED)
 
 
 def test_hospitals_page_countries_are_headings_in_alphabetical_order(site, facts):
-    blocks = hospital_blocks(site).values()
-    countries = list(dict.fromkeys(b.country for b in blocks))
-    assert sorted(countries) == sorted({country_name(s.country, LANG) for s in facts.sites})
     key = lambda name: unicodedata.normalize("NFKD", name).casefold()  # noqa: E731
-    assert countries == sorted(countries, key=key)
-    shown = [h.text for h in article(site, "families/hospitals").find_all(where=lambda e: e.tag in HEADINGS)]
-    assert all(shown.count(c) == 1 for c in countries), "each country is one heading"
+    blocks = hospital_blocks(site).values()
+    for group in dict.fromkeys(b.group for b in blocks):
+        countries = list(dict.fromkeys(b.country for b in blocks if b.group == group))
+        expected = {country_name(s.country, LANG) for s in facts.sites
+                    if s.status in OFFERED and hospital_blocks(site)[s.slug].group == group}
+        assert sorted(countries) == sorted(expected), group
+        assert countries == sorted(countries, key=key), group
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", OFFERED_SLUGS)
 def test_hospitals_page_shows_site(site, facts, l10n, slug):
     s = facts.site(slug)
     block = hospital_blocks(site)[slug]
+    assert block.group == t(l10n, OFFERED[s.status])
     assert block.heading == s.facility
     assert block.country == country_name(s.country, LANG)
-    items = [li.text for li in block.details.find_all("li")]
-    assert any(contains_words(item, s.city) for item in items), items
+    assert contains_words(block.details.text, s.city), block.details.text
     assert block.details.one("span", cls="hs-status").text == t(l10n, f"status.{s.status}")
     emails = [c.email for c in s.contacts if c.email]
     assert mailto_links(block.details) == {e: e for e in emails}
+    assert tel_links(block.details) == dict(phone_link(c.phone, s.country) for c in s.contacts if c.phone)
     for c in s.contacts:
-        assert any(c.name in item for item in items), f"contact {c.name} not shown"
+        assert c.name in block.details.text, f"contact {c.name} not shown"
     assert (site.site / LANG / "sites" / slug / "index.html").is_file()
 
 
@@ -336,17 +376,24 @@ def test_site_page(site, facts, l10n, slug):
     assert rows[t(l10n, "hospital.country")] == [country_name(s.country, LANG)]
     assert rows[t(l10n, "hospital.status")] == [t(l10n, f"status.{s.status}")]
     assert content.one("span", cls="hs-status").text == t(l10n, f"status.{s.status}")
-    # The hospital's contacts, then the trial office.
-    people = [*s.contacts, *facts.trial.central_contacts]
+    # The hospital's contacts while it takes (or will take) patients, then the trial office. A hospital the
+    # registry lists as no longer open is no place to go: its page says so, without its contacts.
+    offered = s.status in ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION")
+    own = s.contacts if offered else []
+    assert (content.find(cls="hs-callout--warning") is None) == offered
+    people = [*own, *facts.trial.central_contacts]
     assert mailto_links(content) == {c.email: c.email for c in people if c.email}
-    assert tel_links(content) == {c.phone: c.phone for c in people if c.phone}
+    assert tel_links(content) == dict(phone_link(c.phone, s.country) for c in own if c.phone) | \
+        dict(phone_link(c.phone) for c in facts.trial.central_contacts if c.phone)
     for c in people:
         assert c.name in content.text
     office = content.one("div", cls="hs-contact")
     for c in facts.trial.central_contacts:
         assert c.name in office.text
         assert mailto_links(office).get(c.email) == c.email
-        assert tel_links(office).get(c.phone) == c.phone
+        if c.phone:
+            uri, shown = phone_link(c.phone)
+            assert tel_links(office).get(uri) == shown
 
 
 # --------------------------------------------------------------------------
@@ -409,10 +456,20 @@ def test_eligibility_checklist_states_threshold(site, facts, l10n, ident):
     c = next(c for c in facts.eligibility.criteria if any(th.id == ident for th in c.thresholds))
     th = facts.eligibility.threshold(ident)
     entries = checklist_entries(site).get(f"#{c.id.lower()}", [])
-    value = " ".join([t(l10n, f"op.{th.op}"), l10n.number(th.value), *([t(l10n, f"unit.{th.unit}")] if th.unit else [])])
+    if th.unit == "percent":  # CLDR's percent pattern of the language, straight from Babel
+        amount = format_percent(th.value / 100, locale=LANG)
+    else:
+        amount = " ".join([l10n.number(th.value), *([t(l10n, f"unit.{th.unit}")] if th.unit else [])])
+    value = f"{t(l10n, f'op.{th.op}')} {amount}"
     label = t(l10n, f"threshold.{th.id}")
-    found = [li.text for li in entries if f"{label}: " in li.text and li.one("strong").text == value]
+    found = [li for li in entries if f"{label}: " in li.text and li.one("strong").text == value]
     assert len(found) >= 1, f"no '{label}: {value}' under {c.id}; shown: {[li.text for li in entries]}"
+    if th.discrepancy:  # the registry's own words beside the value, and the note on them
+        d = facts.discrepancy(th.discrepancy)
+        (li,) = found
+        assert [(q.text, q.marked_lang()) for q in li.find_all("q")] == [(d.quotes[0], "en")]
+        assert resolve(site, "investigators/eligibility", li.one("a").get("href")) == \
+            f"{url_path(site, 'investigators/treatment')}#discrepancy-{d.id}"
     assert article(site, "investigators/eligibility").find(id_=c.id.lower()) is not None
 
 
@@ -491,7 +548,8 @@ def test_calendar_grid_cell_by_cell(site, facts, l10n, page_id, cycle_id):
             assert data.row.as_decided_by_doctor, where
             (cell,) = row.cells
             assert cell.get("colspan") == str(length), where
-            assert cell.text == t(l10n, "schedule.as_decided"), where
+            family = page(site.project, page_id).family_facing
+            assert cell.text == t(l10n, "schedule.as_decided" if family else "schedule.as_decided_pro"), where
             continue
         assert len(row.cells) == length, where
         symbols = [(c.find("span", **{"aria-hidden": "true"}) or c).text for c in row.cells]
@@ -536,14 +594,17 @@ def test_calendar_rows_link_to_their_discrepancy_footnote(site, facts, l10n, pag
     content = article(site, page_id)
     index = [c.id for c in facts.schedule.cycles].index(cycle_id)
     _, rows = read_grid(grid_tables(content)[index])
+    family = page(site.project, page_id).family_facing
     for row, data in zip(rows, facts.schedule.cycles[index].rows):
-        if not data.discrepancy:
-            assert row.note_href is None, f"{data.medicine}: a footnote link without a discrepancy"
+        # Families are footnoted only the contradictions that change which days are marked; investigators, all.
+        shown = data.discrepancy and (not family or facts.discrepancy(data.discrepancy).kind == "contradiction")
+        if not shown:
+            assert row.note_href is None, f"{data.medicine}: a footnote link without a discrepancy for this reader"
             continue
         assert row.note_href and row.note_href.startswith("#"), f"{data.medicine}: no footnote link"
         note = content.one(id_=row.note_href[1:])
         assert "hs-footnote" in note.classes
-        assert t(l10n, f"discrepancy.{data.discrepancy}.short") in note.text
+        assert t(l10n, f"discrepancy.{data.discrepancy}.{'short' if family else 'long'}") in note.text
 
 
 def test_schedule_footnotes_the_dasatinib_cycle_1_discrepancy(site, facts, l10n):
@@ -576,11 +637,12 @@ def test_treatment_lists_dose_levels_without_amounts(site, facts, l10n):
     table = next(tb for tb in content.find_all("table")
                  if tb.find("th") and tb.find("th").text == t(l10n, "investigators.treatment.dose_level"))
     rows = [[c.text for c in cells] for cells in table_rows(table)]
-    assert [r[:2] for r in rows] == [[l10n.number(d.level), t(l10n, f"investigators.treatment.venetoclax.{d.venetoclax}")]
-                                     for d in facts.trial.dose_levels]
-    family = article(site, "families/treatment").text
+    assert rows == [[l10n.number(d.level), t(l10n, f"medicine.{d.medicine}.name"),
+                     t(l10n, f"investigators.treatment.change.{d.change}"), squash(d.registry_text)]
+                    for d in facts.trial.dose_levels]
+    family = [li.text for li in article(site, "families/treatment").find_all("li")]
     for d in facts.trial.dose_levels:
-        assert t(l10n, "families.treatment.dose_level", level=l10n.number(d.level)) in family
+        assert t(l10n, f"families.treatment.dose_{d.change}", level=l10n.number(d.level)) in family
 
 
 MG = re.compile(r"(?<![A-Za-z])(mg|milligram)", re.IGNORECASE)
@@ -682,24 +744,29 @@ def test_glossary_has_an_anchor_per_term(site, facts, l10n, term):
     assert t(l10n, f"glossary.{term}.definition") in next(el.next_elements()).text
 
 
-def title_keys(l10n, page_key: str) -> list[str]:
-    """The page's own heading texts: ``<page key>.<x>_title`` in translation-file order."""
-    keys = [k for k in l10n.translations.strings
-            if k.startswith(page_key + ".") and "." not in k[len(page_key) + 1:] and k.endswith("_title")]
-    return keys or [f"{page_key}.choose"]  # the home page asks "Who are you?" instead
+def heading_keys(l10n, page_key: str) -> list[str]:
+    """The page's own section headings: ``<page key>.<x>_title`` and its questions ``<page key>.<x>_q``."""
+    return [k for k in l10n.translations.strings
+            if k.startswith(page_key + ".") and "." not in k[len(page_key) + 1:] and k.endswith(("_title", "_q"))]
 
 
-@pytest.mark.parametrize("page_id", ["home", "young-people", "children", "families"])
+def section_headings(site, page_id: str) -> list[str]:
+    """The page's h2 headings, without the title of the key facts card (a summary, not a section)."""
+    return [h.text for h in headings(article(site, page_id), "h2") if "hs-keyfacts__title" not in h.classes]
+
+
+@pytest.mark.parametrize("page_id", ["young-people", "young-adults", "children", "families", "families/taking-part"])
 def test_reader_page_headings(site, l10n, page_id):
-    keys = title_keys(l10n, page(site.project, page_id).key)
-    shown = [h.text for h in headings(article(site, page_id), "h2")]
-    expected = [t(l10n, k) for k in keys]
-    assert [h for h in shown if h in expected] == expected, f"shown: {shown}"
+    """Every section heading of the page's texts is shown, and no heading comes from anywhere else."""
+    expected = {t(l10n, k) for k in heading_keys(l10n, page(site.project, page_id).key)}
+    shown = section_headings(site, page_id)
+    assert set(shown) == expected, f"shown: {shown}"
+    assert len(shown) == len(set(shown)), f"a heading is repeated: {shown}"
 
 
 @pytest.mark.parametrize("page_id", FAMILY_PAGE_IDS)
 def test_family_h2_headings_are_questions(site, page_id):
-    shown = [h.text for h in headings(article(site, page_id), "h2")]
+    shown = section_headings(site, page_id)
     assert shown, f"{page_id} has no <h2>"
     assert [h for h in shown if not h.endswith("?")] == []
 
@@ -745,14 +812,16 @@ def verbatim_texts(facts: Facts) -> dict[tuple[str, str], str]:
         add("investigators/eligibility", c.id, c.text)
         items(c.id, c.items)
 
-    add("investigators/treatment", "arm label", trial.arm.label)
-    paragraphs("investigators/treatment", "arm description", trial.arm.description)
+    for arm in trial.arms:
+        add("investigators/treatment", f"{arm.id} label", arm.label)
+        paragraphs("investigators/treatment", f"{arm.id} description", arm.description)
     for i in trial.interventions:
         add("investigators/treatment", f"{i.id} registry description", i.registry_description)
     for d in trial.dose_levels:
         if d.registry_text:
             add("investigators/treatment", f"dose level {d.level}", d.registry_text)
-    add("investigators/treatment", "ramp_up_text", facts.schedule.ramp_up_text)
+    if facts.schedule.ramp_up:
+        add("investigators/treatment", "ramp_up text", facts.schedule.ramp_up.text)
     add("investigators/treatment", "intrathecal_text", facts.schedule.intrathecal_text)
     return out
 
@@ -828,7 +897,7 @@ def evil_pages(slug: str) -> list[tuple[str, str, tuple[str, ...]]]:
     """(page, path, elements that may show the name) for each page showing the facility."""
     return [
         (f"sites/{slug}", f"sites/{slug}/index.html", ("h1",)),
-        ("families/hospitals", "families/hospitals/index.html", HEADINGS),
+        ("families/hospitals", "families/hospitals/index.html", ("a",)),
         ("investigators/sites", "investigators/sites/index.html", ("a",)),
     ]
 

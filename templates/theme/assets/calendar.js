@@ -7,8 +7,10 @@
   var form = document.getElementById("hs-personal");
   if (!dataElement || !form) { return; }
   var data = JSON.parse(dataElement.textContent);
-  var numbers = new Intl.NumberFormat(data.lang);
-  var shortDate = new Intl.DateTimeFormat(data.lang, { day: "numeric", month: "short", timeZone: "UTC" });
+  // Dates follow the page's locale (data.locale: en-GB for the English pages), with the weekday.
+  var numbers = new Intl.NumberFormat(data.locale);
+  var shortDate = new Intl.DateTimeFormat(data.locale, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
+  var longDate = new Intl.DateTimeFormat(data.locale, { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
   var DAY = 86400000;
   form.hidden = false;
 
@@ -45,9 +47,18 @@
     }
     return out;
   }
-  function summary(ev) {
+  function medicines(ev) {
     var names = ev.given.concat(ev.uncertain.map(function (n) { return fill(data.text.uncertain_medicine, { medicine: n }); }));
-    return fill(data.text.event, { cycle: numbers.format(ev.cycle), day: numbers.format(ev.day), medicines: names.join(data.text.separator) });
+    return names.join(data.text.separator);
+  }
+  function summary(ev) {
+    return fill(data.text.event, { cycle: numbers.format(ev.cycle), day: numbers.format(ev.day), medicines: medicines(ev) });
+  }
+  // A reminder "HH:MM" as an alarm trigger relative to the (all-day) event's start: PT8H, PT8H30M.
+  function trigger(reminder) {
+    var m = /^(\d{2}):(\d{2})$/.exec(reminder || "");
+    if (!m) { return null; }
+    return "PT" + (+m[1]) + "H" + (+m[2] ? (+m[2]) + "M" : "");
   }
 
   // RFC 5545: escape text, fold lines at 75 octets, CRLF line ends.
@@ -63,7 +74,8 @@
     parts.push(current);
     return parts.join("\r\n");
   }
-  function ics(start, cycles) {
+  function ics(start, cycles, reminder) {
+    var alarm = trigger(reminder);
     var stamp = ymd(start) + "T000000Z";
     var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:" + data.prodid, "CALSCALE:GREGORIAN",
                  "X-WR-CALNAME:" + escapeText(data.text.name)];
@@ -75,8 +87,13 @@
         "DTEND;VALUE=DATE:" + ymd(addDays(ev.date, 1)),
         "SUMMARY:" + escapeText(summary(ev)),
         "DESCRIPTION:" + escapeText(data.text.description),
-        "TRANSP:TRANSPARENT",
-        "END:VEVENT");
+        "TRANSP:TRANSPARENT");
+      if (alarm) {
+        lines.push("BEGIN:VALARM", "ACTION:DISPLAY",
+          "DESCRIPTION:" + escapeText(fill(data.text.reminder_text, { medicines: medicines(ev) })),
+          "TRIGGER:" + alarm, "END:VALARM");
+      }
+      lines.push("END:VEVENT");
     });
     lines.push("END:VCALENDAR");
     return lines.map(fold).join("\r\n") + "\r\n";
@@ -113,18 +130,27 @@
     var cycles = Math.max(+form.elements.cycles.min || 1, Math.min(+form.elements.cycles.max || 1, +form.elements.cycles.value || 1));
     if (!start) { status.textContent = data.text.missing_date; form.elements.start.focus(); return null; }
     status.textContent = "";
-    return { start: start, cycles: cycles };
+    return { start: start, cycles: cycles, reminder: form.elements.reminder ? form.elements.reminder.value : "" };
   }
+  // After "Show the dates": say so, then go to the first dated calendar.
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var input = read();
-    if (input) { showDates(input.start, input.cycles); }
+    if (!input) { return; }
+    showDates(input.start, input.cycles);
+    status.textContent = fill(data.text.shown, { date: longDate.format(input.start) });
+    var first = document.querySelector(".hs-pdf ~ h3");  // the first cycle's calendar
+    if (first) {
+      first.setAttribute("tabindex", "-1");
+      first.scrollIntoView({ block: "start" });
+      first.focus({ preventScroll: true });
+    }
   });
   document.getElementById("hs-ics").addEventListener("click", function () {
     var input = read();
     if (!input) { return; }
     showDates(input.start, input.cycles);
-    var blob = new Blob([ics(input.start, input.cycles)], { type: "text/calendar;charset=utf-8" });
+    var blob = new Blob([ics(input.start, input.cycles, input.reminder)], { type: "text/calendar;charset=utf-8" });
     var link = document.createElement("a");
     link.href = URL.createObjectURL(blob);
     link.download = data.ics_name;
@@ -133,4 +159,13 @@
     setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
   });
   document.getElementById("hs-print").addEventListener("click", function () { window.print(); });
+
+  // A day grid wider than its box (a narrow window) says that it scrolls.
+  function markScrolling() {
+    document.querySelectorAll(".hs-grid-wrap").forEach(function (wrap) {
+      wrap.classList.toggle("hs-grid-wrap--scrolls", wrap.scrollWidth > wrap.clientWidth + 1);
+    });
+  }
+  markScrolling();
+  window.addEventListener("resize", markScrolling);
 })();
