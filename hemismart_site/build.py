@@ -17,19 +17,22 @@ import datetime as _dt
 import functools
 import logging
 import os
+import re
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 import yaml
 
+from hemismart_site import mkdocs_api
+from hemismart_site.claims import ledger_problems
 from hemismart_site.config import language_direction
-from hemismart_site.errors import BuildError, ContentError, Problem
+from hemismart_site.errors import BuildError, ContentError, Problem, UsageError
 from hemismart_site.escape import html_text, plain_text, script_json
 from hemismart_site.jsonld import FACTS_FILE, facts_json, medical_trial
 from hemismart_site.localize import Localizer, key_problems, localizer, placeholder_problems, translation_problems
@@ -38,6 +41,8 @@ from hemismart_site.render import make_environment, render_language, template_sy
 from hemismart_site.root import render_root
 from hemismart_site.validate import Project, load_project
 from hemismart_site.write import write_tree
+
+log = logging.getLogger("hemismart_site")
 
 WORK_DIR = ".build"
 SITE_DIR = "site"
@@ -52,18 +57,36 @@ class BuildResult:
     site_dir: Path
     languages: list[str]
     pages: int
+    kept: list[str] = dataclass_field(default_factory=list)
+    """Languages not rebuilt (``--lang``) whose pages were kept from the previous site."""
+
+
+PLACEHOLDER_HOSTS = re.compile(r"^https?://([^/]*\.)?(example\.(org|com|net)|localhost|127\.0\.0\.1)(:\d+)?/", re.I)
+"""Addresses that are no public site: a published build refuses them (every canonical link and QR code would
+point nowhere)."""
 
 
 def build_site(root: Path, *, strict: bool = False, site_dir: Path | None = None,
-               languages: list[str] | None = None, pdf: bool = True) -> BuildResult:
+               languages: list[str] | None = None, pdf: bool = True, site_url: str | None = None,
+               publish: bool = False) -> BuildResult:
     """Validate, render and build every language; replace ``site_dir`` only on success.
 
-    With ``pdf`` (the default) Chromium prints each language's calendar PDF into the site."""
+    With ``pdf`` (the default) Chromium prints each language's calendar PDF into the site. ``site_url`` replaces
+    site_config.yml's address (the publishing workflow passes the address GitHub Pages gives it); with
+    ``publish``, a placeholder address (example.org, localhost) is refused. Building some languages only
+    (``languages``) keeps the other languages' pages of the previous site."""
     project = load_project(root)
+    if site_url is not None:
+        if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", site_url):
+            raise UsageError(f"--site-url {site_url}: not an http(s) address")
+        project.config = project.config.model_copy(update={"site_url": site_url.rstrip("/") + "/"})
+    if publish and PLACEHOLDER_HOSTS.match(project.config.site_url):
+        raise UsageError(f"the site's address {project.config.site_url} is a placeholder: a published site's links and "
+                         "QR codes would point nowhere. Set site_url in site_config.yml or pass --site-url.")
     langs = languages or project.config.languages
     unknown = sorted(set(langs) - set(project.config.languages))
     if unknown:
-        raise BuildError(f"not a configured language: {', '.join(unknown)} (site_config.yml languages)")
+        raise UsageError(f"--lang {', '.join(unknown)}: not a language of site_config.yml ({', '.join(project.config.languages)})")
     _check_translations(project, langs, strict)
     with _source_date(project):
         return _build(project, langs, strict=strict, site_dir=site_dir, pdf=pdf)
@@ -85,13 +108,26 @@ def _build(project: Project, langs: list[str], *, strict: bool, site_dir: Path |
             for page in fixed_pages(project):
                 if page.print:
                     print_schedules(out, project.facts, langs, page.url)
-        write_tree(work / "root", {**render_root(project, _environment(root), langs), FACTS_FILE: facts_json(project.facts)})
+        kept = _keep_other_languages(project, langs, target, out)
+        write_tree(work / "root", {**render_root(project, _environment(root), [*langs, *kept]),
+                                   FACTS_FILE: facts_json(project.facts)})
         _copy_tree(work / "root", out)
         _swap(out, target)
         pages = sum(1 for _ in target.rglob("*.html"))
-        return BuildResult(target, langs, pages)
+        return BuildResult(target, langs, pages, kept)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _keep_other_languages(project: Project, langs: list[str], target: Path, out: Path) -> list[str]:
+    """A build of some languages only keeps the other configured languages from the previous site (so that
+    ``build --lang en`` does not remove them); returns those kept, in site_config.yml's order."""
+    kept = []
+    for lang in project.config.languages:
+        if lang not in langs and (target / lang).is_dir():
+            shutil.copytree(target / lang, out / lang)
+            kept.append(lang)
+    return kept
 
 
 def _check_translations(project: Project, langs: list[str], strict: bool) -> None:
@@ -111,7 +147,7 @@ def _check_translations(project: Project, langs: list[str], strict: bool) -> Non
     if problems and strict:
         raise ContentError(problems)
     for problem in problems:
-        print(f"warning: {problem}", file=sys.stderr)
+        log.warning("warning: %s", problem)
 
 
 def _source_problems(project: Project) -> list[Problem]:
@@ -177,10 +213,11 @@ def theme_extra(project: Project, l10n: Localizer) -> dict:
             "description": plain("root.description"),
             "switcher": {"label": plain("switcher.label"), "other_languages": plain("switcher.other_languages")},
             "not_found": {key: plain(f"not_found.{key}") for key in ("title", "text", "home", "chooser")},
-            "notice": f"{plain('notice.title')} {plain('notice.text')}",
+            "notice": f"{plain('notice.families.title')} {plain('notice.families.text')}",
             "search": plain("search.nav"),
-            "footer": f"{plain('footer.identifiers')} {plain('footer.not_advice')}",
-            "jsonld": script_json(medical_trial(l10n)),
+            "footer": plain("footer.identifiers"),
+            "jsonld": script_json(medical_trial(l10n, locations=False)),
+            "jsonld_home": script_json(medical_trial(l10n)),
         },
     }
 
@@ -215,45 +252,24 @@ def write_language_config(project: Project, lang: str, work: Path, strict: bool)
     return path
 
 
-class _Collect(logging.Handler):
-    """Print MkDocs' warnings and errors as they come, and count them."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.levelname}: {record.getMessage()}")
-
-
 def run_mkdocs(config_file: Path, strict: bool) -> list[str]:
-    """Build one language with MkDocs; BuildError if it fails (or warns under strict)."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    handler = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    try:
-        config = load_config(str(config_file))
-        build(config)
-    except (MkDocsException, OSError) as exc:
-        details = "\n".join(handler.messages)
-        raise BuildError(f"MkDocs failed for {config_file.parent.name}: {exc}\n{details}".strip()) from None
-    finally:
-        logger.removeHandler(handler)
-    if strict and handler.messages:
-        raise BuildError("\n".join(handler.messages))
-    for message in handler.messages:
-        print(f"{config_file.parent.name}: {message}", file=sys.stderr)
-    return handler.messages
+    """Build one language with MkDocs (hemismart_site.mkdocs_api); its warnings are logged, or fatal under strict."""
+    messages = mkdocs_api.build(config_file, strict, config_file.parent.name)
+    for message in messages:
+        log.warning("%s: %s", config_file.parent.name, message)
+    return messages
 
 
 def build_language(project: Project, lang: str, work: Path, strict: bool) -> None:
-    """One language, start to end: render its pages, write them and its MkDocs config, run MkDocs."""
-    write_tree(work / "docs" / lang, render_language(project, _environment(project.root), lang))
+    """One language, start to end: render its pages, write them and its MkDocs config, run MkDocs.
+    In the source language, every text families read must have a basis in the claims ledger."""
+    usage: dict[str, list[str]] = {}
+    rendered = render_language(project, _environment(project.root), lang, usage)
+    if lang == project.config.source_language:
+        problems = ledger_problems(project, localizer(project, lang).translations, usage, all_pages(project))
+        if problems:
+            raise ContentError(problems)
+    write_tree(work / "docs" / lang, rendered)
     run_mkdocs(write_language_config(project, lang, work, strict), strict)
 
 
@@ -262,6 +278,7 @@ def build_languages(project: Project, langs: list[str], work: Path, strict: bool
 
     Every language is tried; the content problems of all of them are reported together."""
     workers = min(len(langs), os.cpu_count() or 1)
+    mkdocs_api.preload()  # imported once here, inherited by the forked workers
     if workers <= 1:
         outcomes = [_outcome(build_language, project, lang, work, strict) for lang in langs]
     else:

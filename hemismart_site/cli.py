@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from hemismart_site import __version__
-from hemismart_site.errors import BuildError, ContentError
+from hemismart_site.errors import BuildError, ContentError, UsageError
 
 EPILOG = "Content problems are printed as file:line: key: message; the exit code is then 1."
 
@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
+    _log_to_stderr()
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
@@ -32,12 +33,29 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found; nothing was written.", file=sys.stderr)
         return 1
+    except UsageError as exc:
+        print(f"{parser.prog} {args.command}: error: {exc}", file=sys.stderr)
+        return 2
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         print("The previous site was left untouched.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _log_to_stderr() -> None:
+    """Warnings of the pipeline (and of MkDocs, passed on by it) go to standard error, one per line."""
+    import logging
+
+    logger = logging.getLogger("hemismart_site")
+    if not any(getattr(h, "_hemismart", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler._hemismart = True
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
 
     build = commands.add_parser("build", help="validate, render every language and build the site into site/",
                                 description="Validate content/, render every page of every language, build each "
@@ -59,7 +77,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-pdf", dest="pdf", action="store_false",
                        help="skip printing the calendar PDFs with Chromium (their links then lead nowhere)")
     build.add_argument("--lang", action="append", dest="languages", metavar="CODE",
-                       help="build only this language (repeatable; default: every language in site_config.yml)")
+                       help="build only this language (repeatable; default: every language in site_config.yml); "
+                            "the other languages' pages of the previous site are kept")
+    build.add_argument("--site-url", default=None, metavar="URL",
+                       help="the site's public address, instead of site_url in site_config.yml (the publishing workflow "
+                            "passes the address GitHub Pages gives it)")
+    build.add_argument("--publish", action="store_true",
+                       help="this build is to be published: refuse a placeholder address (example.org, localhost)")
     build.set_defaults(run=_build)
 
     serve = commands.add_parser("serve", help="live preview of one language; re-renders when content/ or templates/ change",
@@ -86,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     calendar.add_argument("--cycles", type=int, default=None, metavar="N",
                           help="how many cycles in all, cycle 1 included (default: calendar.default_cycles in site_config.yml)")
     calendar.add_argument("--lang", default=None, metavar="CODE", help="language of the event titles (default: the source language)")
+    calendar.add_argument("--reminder", type=_time, default=None, metavar="HH:MM",
+                          help="add a reminder at this time on each treatment day (default: none)")
     calendar.add_argument("-o", "--output", type=Path, default=None, metavar="FILE", help="where to write the .ics (default: standard output)")
     calendar.set_defaults(run=_calendar)
 
@@ -123,13 +149,22 @@ def _parser() -> argparse.ArgumentParser:
     translations.set_defaults(run=lambda _args: (translations.print_help(), 2)[1])
     actions = translations.add_subparsers(title="actions", metavar="ACTION")
     status = actions.add_parser("status", help="per language: review status, missing, obsolete or mismatched keys, "
-                                                "and English texts changed since the review date",
+                                                "and texts whose English changed since they were translated",
                                 description="For every language (or those named): its review status, keys missing "
-                                            "or no longer in English, placeholders that differ, and for a reviewed "
-                                            "language the English texts changed after its review date (from git).")
+                                            "or no longer in English, placeholders that differ, and every text whose "
+                                            "English changed since it was translated (old and new English).",
+                                epilog="Exit code 0: nothing to do; 1: something is listed.")
     _root_option(status)
     status.add_argument("languages", nargs="*", metavar="LANG", help="languages to report (default: all but the source)")
     status.set_defaults(run=_translations_status)
+    done = actions.add_parser("done", help="record that texts of a language were translated from the English as it is now",
+                              description="After updating translations, record for each text the English it was made "
+                                          "from (made_from: in the language's file). Nothing else in the file changes.")
+    _root_option(done)
+    done.add_argument("lang", metavar="LANG", help="the language")
+    done.add_argument("keys", nargs="*", metavar="KEY", help="the texts updated (dotted keys, e.g. families.intro)")
+    done.add_argument("--all", action="store_true", help="every text of the language")
+    done.set_defaults(run=_translations_done)
     return parser
 
 
@@ -141,10 +176,13 @@ def _build(args: argparse.Namespace) -> int:
     from hemismart_site.build import build_site
 
     start = time.monotonic()
-    result = build_site(args.root, strict=args.strict, site_dir=args.site_dir, languages=args.languages, pdf=args.pdf)
+    result = build_site(args.root, strict=args.strict, site_dir=args.site_dir, languages=args.languages, pdf=args.pdf,
+                        site_url=args.site_url, publish=args.publish)
     seconds = time.monotonic() - start
     print(f"Built {result.pages} HTML pages in {len(result.languages)} language(s) "
           f"({', '.join(result.languages)}) into {result.site_dir} in {seconds:.1f} s.")
+    if result.kept:
+        print(f"Kept the previous build of {', '.join(result.kept)} (not rebuilt: build without --lang to rebuild all).")
     return 0
 
 
@@ -154,6 +192,18 @@ def _check(args: argparse.Namespace) -> int:
     report = check_content(args.root)
     print(report)
     return 0
+
+
+def _time(text: str):
+    import datetime
+    import re
+
+    if not re.fullmatch(r"\d{2}:\d{2}", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time written HH:MM")
+    try:
+        return datetime.time.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time of day") from None
 
 
 def _iso_date(text: str):
@@ -174,12 +224,12 @@ def _calendar(args: argparse.Namespace) -> int:
     config = project.config
     lang = args.lang or config.source_language
     if lang not in config.languages:
-        raise BuildError(f"{lang!r} is not a language in site_config.yml ({', '.join(config.languages)})")
+        raise UsageError(f"--lang {lang}: not a language in site_config.yml ({', '.join(config.languages)})")
     cycles = args.cycles if args.cycles is not None else config.calendar.default_cycles
     if not config.calendar.min_cycles <= cycles <= config.calendar.max_cycles:
-        raise BuildError(f"--cycles must be from {config.calendar.min_cycles} to {config.calendar.max_cycles}")
+        raise UsageError(f"--cycles {cycles}: must be from {config.calendar.min_cycles} to {config.calendar.max_cycles}")
     l10n = localizer(project, lang)
-    data = to_ics(l10n, treatment_days(project.facts, args.start, cycles), args.start)
+    data = to_ics(l10n, treatment_days(project.facts, args.start, cycles), args.start, args.reminder)
     if args.output is None:
         sys.stdout.buffer.write(data)
     else:
@@ -191,17 +241,23 @@ def _calendar(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     import datetime
 
-    from hemismart_site.drift import changes_of
-    from hemismart_site.importer import import_record, write_import
+    from hemismart_site.drift import changes_of, override_notes
+    from hemismart_site.importer import import_record, keep_record, log_changes, write_import
     from hemismart_site.validate import load_project
 
     imported = import_record(args.record, args.root, args.checked or datetime.date.today())
     changes = changes_of(imported)
     write_import(imported, args.root)
+    logged = log_changes(imported, changes, args.root)
+    keep_record(args.record, args.root)
     for line in [c.text() for c in changes] + [f"note: {n}" for n in imported.notes]:
         print(line)
     written = ", ".join(f"content/{n}" for n in imported.changed) or "nothing (content/ already matches the record)"
     print(f"{len(changes)} change(s) from {args.record}; written: {written}.")
+    if logged:
+        print(f"{logged} entr{'y' if logged == 1 else 'ies'} added to content/changes.yml (the 'What changed' page and feeds).")
+    for note in override_notes(args.root, args.record):  # kept: import never touches content/overrides.yml
+        print(note.text())
     try:
         load_project(args.root)
     except ContentError as exc:
@@ -214,23 +270,35 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _drift(args: argparse.Namespace) -> int:
-    from hemismart_site.drift import drift, report
+    from hemismart_site.drift import drift, override_notes, report
 
     try:
         changes = drift(args.record, args.root)
+        notes = override_notes(args.root, args.record)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found; cannot compare.", file=sys.stderr)
         return 2
-    print(report(changes, args.record, args.format))
-    return 1 if changes else 0
+    print(report(changes, args.record, args.format, notes))
+    return 1 if changes or any(n.flag for n in notes) else 0
 
 
 def _translations_status(args: argparse.Namespace) -> int:
     from hemismart_site.translations import status_report
 
-    print(status_report(args.root, args.languages or None))
+    report, work = status_report(args.root, args.languages or None)
+    print(report)
+    return 1 if work else 0
+
+
+def _translations_done(args: argparse.Namespace) -> int:
+    from hemismart_site.translations import record_done
+
+    if not args.all and not args.keys:
+        raise UsageError("name the texts (KEY…) the translator updated, or --all")
+    count = record_done(args.root, args.lang, None if args.all else args.keys)
+    print(f"Recorded {count} text(s) of {args.lang} as translated from the English as it is now.")
     return 0
 
 

@@ -2,8 +2,8 @@
 
 Material's search loads its whole index and a lunr worker on every page view (about 37 KB gzip per
 visit in English). This index is written by a MkDocs plugin (``hemismart-search``, registered in
-pyproject.toml and enabled in mkdocs.yml), through MkDocs' plugin API: after each page is rendered
-its article is cut into sections (the page itself, then each ``h2``/``h3`` with an id), and at the
+pyproject.toml and enabled in mkdocs.yml), through MkDocs' plugin API: when each page's content is rendered (``on_page_content``)
+its content is cut into sections (the page itself, then each ``h2``/``h3`` with an id), and at the
 end of the build the sections are written to ``search/index.json``. ``templates/theme/assets/
 search.js`` reads it on ``/{lang}/search/`` only and matches every word of the query in any
 language, Hebrew included (no stemmer needed).
@@ -57,10 +57,10 @@ def squash(text: str) -> str:
 class _Sections(HTMLParser):
     """Collect the sections of Material's ``<article class="md-content__inner">``."""
 
-    def __init__(self) -> None:
+    def __init__(self, content_only: bool = False) -> None:
         super().__init__(convert_charrefs=True)
-        self.sections: list[Section] = []
-        self._depth = 0  # depth inside the article; 0 = outside
+        self.sections: list[Section] = [Section("", "")] if content_only else []
+        self._depth = 1 if content_only else 0  # depth inside the article; 0 = outside
         self._skip_depth = 0  # depth inside a skipped element; 0 = not skipping
         self._heading: tuple[str, list[str]] | None = None
 
@@ -109,9 +109,10 @@ class _Sections(HTMLParser):
             self.sections[-1].text.append(data)
 
 
-def page_sections(html: str) -> list[Section]:
-    """The sections of one built page (empty if it has no article)."""
-    parser = _Sections()
+def page_sections(html: str, content_only: bool = False) -> list[Section]:
+    """The sections of one built page (empty if it has no article), or of a page's content alone (the HTML
+    MkDocs hands to ``on_page_content``) with ``content_only``."""
+    parser = _Sections(content_only)
     parser.feed(html)
     parser.close()
     return [s for s in parser.sections if s.heading or s.text]
@@ -137,7 +138,12 @@ class SearchIndexConfig(base.Config):
 
 
 class SearchIndexPlugin(BasePlugin[SearchIndexConfig]):
-    """MkDocs plugin: collect each page's sections, write ``search/index.json`` after the build."""
+    """MkDocs plugin: collect each page's sections from its content, write ``search/index.json`` after the build.
+
+    MkDocs calls ``on_startup`` before the first build (``hemismart_site.mkdocs_api`` does so for the builds it
+    runs itself), so whether this is a dirty rebuild is known from the start."""
+
+    _dirty = False
 
     def on_startup(self, command, dirty, **kwargs) -> None:
         self._dirty = dirty
@@ -151,17 +157,17 @@ class SearchIndexPlugin(BasePlugin[SearchIndexConfig]):
         self._order = [page.url for page in nav.pages]
         return nav
 
-    def on_post_page(self, output: str, page, config, **kwargs) -> str:
+    def on_page_content(self, html: str, page, config, files, **kwargs) -> str:
         if page.url not in self._excluded:
-            self._pages[page.url] = page_sections(output)
-        return output
+            self._pages[page.url] = page_sections(html, content_only=True)
+        return html
 
     def on_post_build(self, config, **kwargs) -> None:
         path = Path(config["site_dir"]) / INDEX_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
         rank = {url: i for i, url in enumerate(self._order)}
         fresh = {url: index_entry(url, sections) for url, sections in self._pages.items()}
-        if getattr(self, "_dirty", False) and path.exists():
+        if self._dirty and path.exists():
             # A dirty rebuild (the live preview) renders only the pages that changed: the others keep
             # their sections from the previous build, if they are still in the navigation.
             for entry in json.loads(path.read_text(encoding="utf-8"))["pages"]:

@@ -9,6 +9,8 @@ it was. Builds that must get as far as MkDocs build the source language only
 
 from __future__ import annotations
 
+import argparse
+
 import importlib.metadata
 import sys
 from pathlib import Path
@@ -162,8 +164,7 @@ def parser_options(command: str) -> set[str]:
     """The long options the parser really has, so an option added later is checked as well."""
     parser = cli._parser()
     if command:
-        parser = next(a for a in parser._actions if a.dest == "==SUPPRESS==" and hasattr(a, "choices")
-                      and isinstance(a.choices, dict)).choices[command]
+        parser = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
     return {opt for action in parser._actions for opt in action.option_strings if opt.startswith("--")}
 
 
@@ -201,7 +202,8 @@ def test_no_command_prints_help_and_exits_2():
 
 def test_unknown_language_is_an_error_not_a_traceback(site_tree):
     result = run_cli("build", "--lang", "xx", "--root", site_tree.root)
-    assert result.returncode == 1
+    assert result.returncode == 2  # a usage error, as argparse's own
     assert_no_traceback(result)
-    assert "not a configured language: xx" in result.stderr
+    languages = ", ".join(load_project(site_tree.root).config.languages)
+    assert f"--lang xx: not a language of site_config.yml ({languages})" in result.stderr
     assert not (site_tree.root / "site").exists()

@@ -75,7 +75,8 @@ def _build(plugin, site_dir, nav_urls, built: dict[str, str]):
     plugin.on_pre_build(config)
     plugin.on_nav(_Nav(nav_urls), config, None)
     for url, html in built.items():
-        plugin.on_post_page(html, _Page(url), config)
+        content = html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+        plugin.on_page_content(content, _Page(url), config, None)
     plugin.on_post_build(config)
     return json.loads((site_dir / "search" / "index.json").read_text(encoding="utf-8"))
 
