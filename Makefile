@@ -8,9 +8,10 @@ NPM_STAMP := node_modules/.installed
 
 .PHONY: site test check serve golden clean system node_modules
 
-## make site: build the whole site into site/ (strict: any broken link or anchor fails the build)
+## make site: build the whole site into site/ (strict: any broken link or anchor fails the build).
+## make site SITE_URL=https://…/ builds it for publishing at that address (a placeholder address is refused).
 site: $(STAMP) system
-	$(BIN)/hemismart-site build --strict
+	$(BIN)/hemismart-site build --strict $(if $(SITE_URL),--site-url "$(SITE_URL)" --publish)
 
 ## make test: run the whole test suite
 test: $(STAMP) $(NPM_STAMP) system

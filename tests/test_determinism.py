@@ -24,6 +24,8 @@ from hemismart_site.build import build_site
 from hemismart_site.validate import load_project
 from sitebuild import digest, run_cli, snapshot
 
+pytestmark = [pytest.mark.build, pytest.mark.browser]  # three full builds, with the PDFs
+
 LASTMOD = re.compile(rb"<lastmod>([^<]*)</lastmod>")
 PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate)\s*\()(D:[^)]*)")
 """A PDF's own time stamps (the printable calendar's, pinned to SOURCE_DATE_EPOCH by the build)."""

@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 from hemismart_site import cli
 from sitebuild import snapshot
 
+pytestmark = [pytest.mark.build]  # a check and a build per hostile input
+
 TRIAL, SITES, GLOSS, CONFIG = "content/trial.yml", "content/sites.yml", "content/glossary.yml", "site_config.yml"
 EN, DE = "content/translations/en.yml", "content/translations/de.yml"
 COPYRIGHT = "templates/theme/partials/copyright.html"

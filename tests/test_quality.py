@@ -41,6 +41,8 @@ from quality.nu import NuMissing, nu_check, unexpected
 from quality.server import SiteServer
 from sitebuild import build_in_process
 
+pytestmark = [pytest.mark.browser]
+
 REPO = Path(__file__).resolve().parents[1]
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -102,7 +104,7 @@ def quality(tmp_path_factory, copy_site) -> QualitySite:
     assert found == 1, "site_config.yml has no site_url line"
     tree.write("site_config.yml", text)
     site = tmp_path_factory.mktemp("quality-output") / "site"
-    build_in_process(tree.root, site)
+    build_in_process(tree.root, site, pdf=True)  # the link check follows the PDF links too
     server.start(site)
     project = load_project(tree.root)
     yield QualitySite(site, server.url + "/", project, server, expected_pages(project))
