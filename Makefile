@@ -13,9 +13,9 @@ NPM_STAMP := node_modules/.installed
 site: $(STAMP) system
 	$(BIN)/hemismart-site build --strict $(if $(SITE_URL),--site-url "$(SITE_URL)" --publish)
 
-## make test: run the whole test suite
+## make test: run the whole test suite; make test ARGS="-m 'not browser and not build'" is the fast inner loop
 test: $(STAMP) $(NPM_STAMP) system
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(ARGS)
 
 ## make check: validate content/ and the translations, write nothing
 check: $(STAMP)
