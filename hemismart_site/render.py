@@ -40,6 +40,15 @@ PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 """A ``{name}`` placeholder in a text (the names textpolicy allows)."""
 
 
+def breakable(value: object, after: str = "/") -> Markup:
+    """A long run such as ``prednisone/hydrocortisone/cytarabine`` or ``eligibility.IN01.thresholds``, escaped,
+    with a line-break opportunity (``<wbr>``) after each of ``after``: a phone wraps it there, never mid-word."""
+    text = str(escape_text(value))
+    for char in after:
+        text = text.replace(char, char + "<wbr>")
+    return Markup(text)
+
+
 def make_environment(root: Path) -> jinja2.Environment:
     """The Jinja environment: templates/ as the search path, undefined names are errors."""
     env = jinja2.Environment(
@@ -52,6 +61,7 @@ def make_environment(root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["plain"] = plain_text  # a translation inside an attribute: plain text, then escaped
+    env.filters["breakable"] = breakable
     return env
 
 

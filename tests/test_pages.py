@@ -85,7 +85,8 @@ def html_file(site, page_id: str) -> Path:
 
 @cache
 def _parse(path: Path) -> Element:
-    return parse_html(path.read_text(encoding="utf-8"))
+    # <wbr> only lets a long run wrap on a phone (render.breakable): the text on either side is one text.
+    return parse_html(path.read_text(encoding="utf-8").replace("<wbr>", ""))
 
 
 def document(site, page_id: str) -> Element:
