@@ -103,11 +103,11 @@ def _build(project: Project, langs: list[str], *, strict: bool, site_dir: Path |
         out = work / "site"
         build_languages(project, langs, work, strict)
         if pdf:
-            from hemismart_site.pdf import print_schedules
+            from hemismart_site.pdf import print_schedules_apart
 
             for page in fixed_pages(project):
                 if page.print:
-                    print_schedules(out, project.facts, langs, page.url)
+                    print_schedules_apart(out, project.facts, langs, page.url)
         kept = _keep_other_languages(project, langs, target, out)
         write_tree(work / "root", {**render_root(project, _environment(root), [*langs, *kept]),
                                    FACTS_FILE: facts_json(project.facts)})

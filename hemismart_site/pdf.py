@@ -58,6 +58,16 @@ def print_schedules(site_dir: Path, facts: Facts, languages: list[str], page_url
     return written
 
 
+def print_schedules_apart(site_dir: Path, facts: Facts, languages: list[str], page_url: str) -> list[Path]:
+    """:func:`print_schedules` in a fresh Python process: Playwright's sync API refuses to start inside a running
+    event loop, which a caller (a test holding a browser, a notebook) may have; a spawned process has none."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(print_schedules, site_dir, facts, languages, page_url).result()
+
+
 def pin_dates(pdf: bytes) -> bytes:
     """Replace the PDF's creation and modification dates with SOURCE_DATE_EPOCH (same length)."""
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
