@@ -99,9 +99,9 @@ def entry_text(l10n, entry: Entry) -> str:
     if entry.facility:
         params.update(facility=entry.facility, city=l10n.city(entry.city or ""), country=l10n.country(entry.country)
                       if entry.country else "")
-    if entry.old:
-        params["old"] = l10n.status(entry.old)
-    if entry.new:
+    if entry.kind in ("site-status", "overall-status"):  # a status the registry no longer gives reads "not given"
+        params.update(old=l10n.status(entry.old), new=l10n.status(entry.new))
+    elif entry.kind == "site-added":
         params["new"] = l10n.status(entry.new)
     return str(l10n.t(f"changes.kind.{entry.kind}", **params))
 

@@ -63,6 +63,11 @@ def check_content(root: Path) -> str:
         report += [f"{o.target}: since {o.date.isoformat()}"
                    + (f": older than {max_age} days, the registry should have caught up" if o.age_days(today) > max_age else "")
                    for o in f.overrides]
+    source = localizer(project, config.source_language)
+    untold = [arm for arm in f.trial.arms if f.trial.several_arms and not source.has(f"arm.{arm.id}")]
+    if untold:
+        report += ["", "Arms the family pages do not describe yet (write a plain-language text for each, with its basis):"]
+        report += [f"{source.translations.file}: strings.arm.{arm.id}: {arm.label!r}" for arm in untold]
     if stale:
         report += ["", f"Translations out of date: their English changed since they were translated ({len(stale)} text(s); "
                        "their pages say so; `hemismart-site translations status` lists the old and new English):"]

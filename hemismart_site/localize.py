@@ -315,9 +315,9 @@ class Localizer:
         name = Locale.parse(code).get_display_name(code)
         return name[:1].upper() + name[1:]
 
-    def status(self, code: str) -> Markup:
-        """A recruitment status in words."""
-        return self.t(f"status.{code}")
+    def status(self, code: str | None) -> Markup:
+        """A recruitment status in words ("Status not given" when the registry gives none)."""
+        return self.t(f"status.{code or 'NONE'}")
 
     # -- the fact values every text may use --------------------------------
 

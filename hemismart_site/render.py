@@ -202,6 +202,10 @@ class PageContext:
 
         return Markup(entry_text(self.l10n, entry))
 
+    def described_arms(self) -> list[str]:
+        """The ids of the arms with a plain-language text for families (``arm.<id>``) in this language."""
+        return [arm.id for arm in self.facts.trial.arms if self.l10n.has(f"arm.{arm.id}")]
+
     def feed_countries(self) -> list[tuple[str, str]]:
         """(ISO code, name in this language) of each country with a hospital feed, in this language's order."""
         return [(code, name) for code, name in sorted(
@@ -256,7 +260,7 @@ class PageContext:
                      soon_sites=self.soon_sites, offered_sites=self.offered_sites, non_eu_countries=self.non_eu_countries,
                      sources=self.sources, basis=self.basis, reminder_times=self.reminder_times,
                      changes_by_date=self.changes_by_date, change_text=self.change_text,
-                     feed_countries=self.feed_countries, feed_href=self.feed_href, raw_text=self.raw_text, text_facts=self.text_facts)
+                     feed_countries=self.feed_countries, feed_href=self.feed_href, described_arms=self.described_arms, raw_text=self.raw_text, text_facts=self.text_facts)
         return names
 
 

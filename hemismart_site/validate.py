@@ -474,16 +474,21 @@ def _all_text(model: object) -> str:
 
 
 def rule_dates(project: Project) -> Iterator[Problem]:
-    """Study dates in order: start ≤ primary completion ≤ completion; first posted after first submitted."""
+    """Study dates in order: start ≤ primary completion ≤ completion; first posted after first submitted. A date
+    the registry does not give is not compared; a month counts from its first day."""
     s = project.facts.trial.status
-    if s.primary_completion.date < s.start.date:
+
+    def before(later, earlier) -> bool:
+        return later is not None and earlier is not None and later.first_day < earlier.first_day
+
+    if before(s.primary_completion, s.start):
         yield _at(project, "trial.yml", ("status", "primary_completion", "date"), "is before the start date")
-    if s.completion.date < s.primary_completion.date:
+    if before(s.completion, s.primary_completion):
         yield _at(project, "trial.yml", ("status", "completion", "date"), "is before the primary completion date")
     r = project.facts.trial.registry
-    if r.first_posted.date < r.first_submitted:
+    if r.first_posted is not None and r.first_submitted is not None and r.first_posted.first_day < r.first_submitted:
         yield _at(project, "trial.yml", ("registry", "first_posted", "date"), "is before first_submitted")
-    if r.last_update_posted.date < r.first_posted.date:
+    if before(r.last_update_posted, r.first_posted):
         yield _at(project, "trial.yml", ("registry", "last_update_posted", "date"), "is before first_posted")
 
 

@@ -338,3 +338,18 @@ def test_the_sources_page_shows_every_family_text_with_its_basis(site):
     assert len(keys) > 300
     basis_cells = [tr.elements[2] for table in art.find_all("table", cls="hs-sources") for tr in table.one("tbody").elements]
     assert all(cell.find(cls="hs-basis") is not None for cell in basis_cells)
+
+
+def test_check_fails_on_a_family_text_without_a_basis(site_tree):
+    """The ledger is a gate: take one text's basis away and check names the text, at its line in en.yml."""
+    from sitebuild import run_cli
+
+    key = "families.treatment.ramp_text"
+    ledger = site_tree.read("content/claims.yml")
+    entry = next(line for line in ledger.splitlines() if line.strip().startswith(f'"{key}":'))
+    site_tree.edit("content/claims.yml", entry + "\n", "")
+    result = run_cli("check", "--root", site_tree.root)
+    assert result.returncode == 1
+    line = site_tree.line("content/translations/en.yml", "ramp_text:")
+    assert f"content/translations/en.yml:{line}: strings.{key}: no basis in content/claims.yml" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

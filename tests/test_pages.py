@@ -379,7 +379,7 @@ def test_site_page(site, facts, l10n, slug):
     assert content.one("span", cls="hs-status").text == t(l10n, f"status.{s.status}")
     # The hospital's contacts while it takes (or will take) patients, then the trial office. A hospital the
     # registry lists as no longer open is no place to go: its page says so, without its contacts.
-    offered = s.status in ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION")
+    offered = s.status in ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", None)  # None: "ask"
     own = s.contacts if offered else []
     assert (content.find(cls="hs-callout--warning") is None) == offered
     people = [*own, *facts.trial.central_contacts]
