@@ -222,6 +222,11 @@ def theme_extra(project: Project, l10n: Localizer) -> dict:
     }
 
 
+def unbreakable_name(text: str, name: str | None) -> str:
+    """``text`` with the hyphens of ``name`` made non-breaking (U+2011) where ``name`` appears in it."""
+    return text.replace(name, name.replace("-", "\u2011")) if name else text
+
+
 def language_config(project: Project, lang: str, work: Path, strict: bool) -> dict:
     """The MkDocs settings of one language; everything else comes from mkdocs.yml."""
     l10n = localizer(project, lang)
@@ -229,8 +234,9 @@ def language_config(project: Project, lang: str, work: Path, strict: bool) -> di
     pages = all_pages(project)
     return {
         "INHERIT": str(root / MKDOCS_BASE),
-        # Material prints site_name and the navigation's titles without escaping them.
-        "site_name": html_text(plain_text(l10n.t("site_name"))),
+        # Material prints site_name and the navigation's titles without escaping them. The short name keeps
+        # its hyphens unbreakable (U+2011) in the header, so a phone never shows "HEM-" and "iSMART-B" apart.
+        "site_name": html_text(unbreakable_name(plain_text(l10n.t("site_name")), project.facts.trial.identifiers.short_name)),
         "site_url": f"{project.config.site_url}{lang}/",
         "docs_dir": str((work / "docs" / lang).resolve()),
         "site_dir": str((work / "site" / lang).resolve()),
