@@ -36,15 +36,15 @@ weight
     what a static host such as GitHub Pages sends), by file.
 lighthouse
     Lighthouse (``benchmarks/node_modules``, mobile preset, Debian's Chromium) on the same family
-    pages, served with gzip and ``Cache-Control: max-age=600`` as GitHub Pages does; the four
+    pages and on the children's page (``/<lang>/children/``), served with gzip and ``Cache-Control: max-age=600`` as GitHub Pages does; the four
     category scores and every audit that fails in a category below 100.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import datetime as dt
-import functools
 import gzip
 import http.server
 import json
@@ -76,7 +76,7 @@ TEXT_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
 PARTS = ("build", "i18n", "scale", "serve", "weight", "lighthouse")
 WEIGHT_LANGS = ("en", "he")
 SITES_FACTOR = 10
-TARGETS = {"serve": 0.5, "i18n_ratio": 2.0, "weight_gz": 80_000}
+TARGETS = {"serve": 0.5, "i18n_ratio": 2.0, "weight_gz": 80_000, "many_sites_wall": 60.0}
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
 ENV = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | {"NO_MKDOCS_2_WARNING": "1"}
 
@@ -94,7 +94,8 @@ def copy_inputs(dest: Path, sites_factor: int = 1) -> Path:
         path = dest / "content" / "sites.yml"
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         originals = data["sites"]
-        copies = [dict(site, slug=f"{site['slug']}-{k}", facility=f"{site['facility']} {k}")
+        # Deep copies: shared objects would be written as YAML anchors and aliases, which content refuses.
+        copies = [dict(copy.deepcopy(site), slug=f"{site['slug']}-{k}", facility=f"{site['facility']} {k}")
                   for k in range(2, sites_factor + 1) for site in originals]
         data["sites"] = originals + copies
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -172,6 +173,9 @@ def ours(args: list[str], *, sites_factor: int = 1, keep: Path | None = None) ->
         run = measure([sys.executable, "-m", "hemismart_site", "build", "--strict", "--root", str(root),
                        "--site-dir", str(site), *args], f"build {' '.join(args)}")
         run["pages"] = html_pages(site)
+        families = site / "en" / "families" / "treatment" / "index.html"  # no hospital list of its own
+        run["family_page"] = families.stat().st_size if families.exists() else None
+        run["site_bytes"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
         if keep is not None:
             shutil.rmtree(keep, ignore_errors=True)
             shutil.move(str(site), str(keep))
@@ -184,7 +188,8 @@ def summary(runs: list[dict], label: str, route: str) -> dict:
     cpu = statistics.median(r["cpu"] for r in runs)
     row = {"label": label, "route": route, "runs": len(runs), "wall": wall, "min": min(walls), "max": max(walls),
            "cpu": cpu, "cores_busy": cpu / wall, "runnable": statistics.median(r["runnable"] for r in runs), "peak": max(r["peak"] for r in runs),
-           "pages": runs[-1]["pages"], "pages_per_s": runs[-1]["pages"] / wall}
+           "pages": runs[-1]["pages"], "pages_per_s": runs[-1]["pages"] / wall,
+           "family_page": runs[-1].get("family_page"), "site_bytes": runs[-1].get("site_bytes")}
     print(f"  {label}: median {wall:.1f} s (min {min(walls):.1f}, max {max(walls):.1f}), CPU {cpu:.1f} s "
           f"({cpu / wall:.2f} cores busy, {row['runnable']:.2f} runnable on average), {row['pages']} pages, {row['pages_per_s']:.0f} pages/s, "
           f"peak {row['peak'] / 2**20:.0f} MiB", flush=True)
@@ -425,7 +430,11 @@ def first_visit(site: Path, lang: str) -> dict:
             "page_bytes": page, "page_gzip": page_gz, "fetched": [f["file"] for f in page_files]}
 
 
-def lighthouse(site: Path, lang: str, runs: int) -> dict:
+LIGHTHOUSE_PAGES = ("families/", "children/")
+"""The pages Lighthouse measures in each language: the families' home and the children's page."""
+
+
+def lighthouse(site: Path, lang: str, runs: int, page: str = "families/") -> dict:
     binary = HERE / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         raise SystemExit("Lighthouse is not installed: cd benchmarks && PUPPETEER_SKIP_DOWNLOAD=true npm ci --ignore-scripts")
@@ -433,7 +442,7 @@ def lighthouse(site: Path, lang: str, runs: int) -> dict:
     with Host(site) as origin, tempfile.TemporaryDirectory(prefix="hemismart-bench-") as tmp:
         for i in range(runs):
             out = Path(tmp) / f"{lang}-{i}.json"
-            subprocess.run([str(binary), f"{origin}/{lang}/families/", "--output=json", f"--output-path={out}",
+            subprocess.run([str(binary), f"{origin}/{lang}/{page}", "--output=json", f"--output-path={out}",
                             f"--chrome-flags={CHROME_FLAGS}", "--quiet"],
                            env=ENV | {"CHROME_PATH": "/usr/bin/chromium"}, check=False, capture_output=True)
             if not out.exists():
@@ -459,11 +468,11 @@ def lighthouse(site: Path, lang: str, runs: int) -> dict:
                     first = items[0]
                     text = first.get("description") or first.get("issueType") or first.get("url") or ""
                     entry["detail"] = f"{len(items)} item(s), e.g. {text[:160]}"
-    print(f"  Lighthouse {reports[0]['lighthouseVersion']} /{lang}/families/: "
+    print(f"  Lighthouse {reports[0]['lighthouseVersion']} /{lang}/{page}: "
           + ", ".join(f"{c} {s:.0f}" for c, s in scores.items()), flush=True)
     for f in failing.values():
         print(f"    {f['category']}: {f['id']} — {f['title']} ({'; '.join(f['values'])})")
-    return {"lang": lang, "version": reports[0]["lighthouseVersion"], "runs": runs, "scores": scores,
+    return {"lang": lang, "page": page, "version": reports[0]["lighthouseVersion"], "runs": runs, "scores": scores,
             "failing": list(failing.values()), "warnings": reports[0].get("runWarnings", [])}
 
 
@@ -494,6 +503,15 @@ def report(results: dict) -> str:
                      f"{i18n['ratio']:.2f}× (load-dependent); CPU {o['cpu']:.1f} s vs {t['cpu']:.1f} s; processes running "
                      f"or waiting for a core, on average, {o['runnable']:.2f} vs {t['runnable']:.2f}; estimated on an idle "
                      f"machine (CPU / runnable): **{idle:.2f}×** | {verdict(idle >= TARGETS['i18n_ratio'] and o['runnable'] >= 1.5)} |")
+    scale = {row["label"]: row for row in results.get("scale", [])}
+    many = next((row for label, row in scale.items() if "hospitals (synthetic)" in label), None)
+    base = next((row for label, row in scale.items() if label.endswith("languages, no PDFs")), None)
+    if many and base:
+        lines.append(f"| {many['label']}: wall time | ≤ {TARGETS['many_sites_wall']:.0f} s | {many['wall']:.1f} s "
+                     f"({many['site_bytes'] / 2**20:.0f} MiB written) | {verdict(many['wall'] <= TARGETS['many_sites_wall'])} |")
+        lines.append(f"| `/en/families/treatment/` with {many['label'].split(', ')[-2]} against the real hospitals (the JSON-LD lists the hospitals on the home page only) | the same size "
+                     f"| {many['family_page']:,} bytes against {base['family_page']:,} "
+                     f"| {verdict(many['family_page'] == base['family_page'])} |")
     serve = results.get("serve")
     if serve:
         lines.append(f"| rebuild after one YAML edit under `serve` | ≤ {TARGETS['serve']} s | {serve['served']:.2f} s "
@@ -506,7 +524,7 @@ def report(results: dict) -> str:
                      f"| {w['gzip'] / 1000:.0f} kB ({w['bytes'] / 1000:.0f} kB raw) | {verdict(w['gzip'] <= TARGETS['weight_gz'])} |")
     for lh in results.get("lighthouse", []):
         scores = ", ".join(f"{c} {s:.0f}" for c, s in lh["scores"].items())
-        lines.append(f"| Lighthouse {lh['version']} `/{lh['lang']}/families/` (mobile) | 100 each | {scores} "
+        lines.append(f"| Lighthouse {lh['version']} `/{lh['lang']}/{lh.get('page', 'families/')}` (mobile) | 100 each | {scores} "
                      f"| {verdict(all(s >= 100 for s in lh['scores'].values()))} |")
 
     rows = results.get("build", []) + ([i18n["ours"], i18n["theirs"]] if i18n else []) + results.get("scale", [])
@@ -552,7 +570,7 @@ def report(results: dict) -> str:
         lines += [f"| `{f['file']}`{'' if f['file'] in w.get('fetched', [f['file']]) else ' *'} | {f['bytes']:,} | {f['gzip']:,} | {100 * f['gzip'] / w['gzip']:.0f} % |" for f in w["files"]]
         lines.append(f"| **total ({len(w['files'])} files)** | **{w['bytes']:,}** | **{w['gzip']:,}** | |")
     for lh in results.get("lighthouse", []):
-        lines += ["", f"Lighthouse {lh['version']}, `/{lh['lang']}/families/`, mobile preset, {lh['runs']} run(s) "
+        lines += ["", f"Lighthouse {lh['version']}, `/{lh['lang']}/{lh.get('page', 'families/')}`, mobile preset, {lh['runs']} run(s) "
                   f"(median scores); audits failing in a category below 100:", ""]
         if lh["failing"]:
             lines += ["| category | audit id | title | value (each run where it failed) |", "|---|---|---|---|"]
@@ -667,7 +685,8 @@ def main() -> int:
                 results["weight"] = [first_visit(full_site, code) for code in WEIGHT_LANGS]
             if "lighthouse" in parts:
                 print("lighthouse", flush=True)
-                results["lighthouse"] = [lighthouse(full_site, code, runs) for code in WEIGHT_LANGS]
+                results["lighthouse"] = [lighthouse(full_site, code, runs, page) for code in WEIGHT_LANGS
+                                         for page in LIGHTHOUSE_PAGES]
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
     results["load_after"] = load()

@@ -197,7 +197,10 @@ class Localizer:
         self.project = project
         self.direction = self.locale.text_direction
         self.params: dict[str, object] = {}  # the fact values use texts that take no fact (date_type.*)
-        self.params = self._fact_params()
+        self._numbers: dict[tuple[type, float], str] = {}
+        with_sources = self._params_with_sources()  # once: the facts do not change while the Localizer lives
+        self._sources = {name: source for name, (source, _) in with_sources.items()}
+        self.params = {name: value for name, (_, value) in with_sources.items()}
         self.params["overall_status"] = self.status(facts.trial.status.overall)
 
     # -- texts -------------------------------------------------------------
@@ -265,10 +268,11 @@ class Localizer:
     def number(self, value: float) -> str:
         """A number with the language's decimal sign: 1.5, 1,5. A negative number in a right-to-left language is
         isolated left to right, so that its minus stays in front (dose level -1, not 1-)."""
-        text = format_decimal(value, locale=self.locale)
-        if value < 0 and self.direction == "rtl":
-            return f"\u2066{text}\u2069"
-        return text
+        key = (type(value), value)
+        if key not in self._numbers:  # the grids ask for the same day numbers thousands of times
+            text = format_decimal(value, locale=self.locale)
+            self._numbers[key] = f"\u2066{text}\u2069" if value < 0 and self.direction == "rtl" else text
+        return self._numbers[key]
 
     def quantity(self, value: float, unit: str | None) -> str:
         """A threshold's value with its unit: a percentage the language's way (CLDR: 29%, 29 %, %29), any other
@@ -320,10 +324,6 @@ class Localizer:
         return self.t(f"status.{code or 'NONE'}")
 
     # -- the fact values every text may use --------------------------------
-
-    def _fact_params(self) -> dict[str, str]:
-        """Every fact a text may use as a ``{placeholder}``, formatted in this language (see :func:`param_sources`)."""
-        return {name: value for name, (_, value) in self._params_with_sources().items()}
 
     def _params_with_sources(self) -> dict[str, tuple[str, object]]:
         """``{name: (where the fact lives in content/ or site_config.yml, its value in this language)}``."""
@@ -393,7 +393,7 @@ class Localizer:
 
     def param_sources(self) -> dict[str, str]:
         """Where the fact behind each placeholder lives (``{enrollment}`` → ``trial.design.enrollment.count``)."""
-        return {name: source for name, (source, _) in self._params_with_sources().items()}
+        return dict(self._sources)
 
     _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day)s?\s*$", re.IGNORECASE)
 

@@ -62,6 +62,7 @@ def insert_in_block(tree, template: str, text: str) -> None:
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.build  # a check or build in a subprocess
 def test_check_on_good_input_prints_the_summary_and_writes_nothing(site_tree, tmp_path):
     before = snapshot(site_tree.root)
     cwd = tmp_path / "cwd"
@@ -87,6 +88,7 @@ def test_check_on_good_input_prints_the_summary_and_writes_nothing(site_tree, tm
 
 
 @pytest.mark.parametrize("command", [["check"], ["build"], ["build", "--strict"]], ids=" ".join)
+@pytest.mark.build  # a check or build in a subprocess
 def test_bad_content_is_reported_with_file_and_line_and_leaves_site_alone(site_tree, command):
     before = build_good(site_tree)
     site_tree.edit(SITES, "  country: Austria\n  status: NOT_YET_RECRUITING", "  country: Austria\n  status: RECRUTING")
@@ -104,6 +106,7 @@ def test_bad_content_is_reported_with_file_and_line_and_leaves_site_alone(site_t
 
 
 @pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.build  # a check or build in a subprocess
 def test_template_error_names_the_template_file_and_line(site_tree, command):
     before = build_good(site_tree) if command == "build" else None
     site_tree.edit(FAMILIES_TEMPLATE, '## {{ t(".who_title") }}', '{{ t("no.such.key") }}\n## {{ t(".who_title") }}')
@@ -127,6 +130,7 @@ def test_template_error_names_the_template_file_and_line(site_tree, command):
 BROKEN_ANCHOR = "[x](../glossary.md#no-such-anchor)"
 
 
+@pytest.mark.build  # a check or build in a subprocess
 def test_strict_build_fails_on_a_link_to_a_missing_anchor(site_tree):
     before = build_good(site_tree)
     insert_in_block(site_tree, FAMILIES_TEMPLATE, BROKEN_ANCHOR)
@@ -141,6 +145,7 @@ def test_strict_build_fails_on_a_link_to_a_missing_anchor(site_tree):
     assert_nothing_written(site_tree, before)
 
 
+@pytest.mark.build  # a check or build in a subprocess
 def test_build_without_strict_still_shows_the_warning(site_tree):
     insert_in_block(site_tree, FAMILIES_TEMPLATE, BROKEN_ANCHOR)
     result = run_cli("build", "--lang", source_language(site_tree), "--root", site_tree.root)

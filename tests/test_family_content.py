@@ -340,6 +340,7 @@ def test_the_sources_page_shows_every_family_text_with_its_basis(site):
     assert all(cell.find(cls="hs-basis") is not None for cell in basis_cells)
 
 
+@pytest.mark.build  # a check or build in a subprocess
 def test_check_fails_on_a_family_text_without_a_basis(site_tree):
     """The ledger is a gate: take one text's basis away and check names the text, at its line in en.yml."""
     from sitebuild import run_cli

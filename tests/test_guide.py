@@ -2,6 +2,7 @@
 
 Each section ("## …") is one task: its shell blocks run in order, in a fresh copy of the project (a git
 checkout, with the shared registry folder beside it), ``hemismart-site`` being this package's command line.
+The whole guide also runs from top to bottom in one copy, as an office works through its tasks one day.
 A block fails the test when any command in it fails (``set -e``); a command the guide expects to exit
 non-zero says so itself (``|| true``).
 """
@@ -63,15 +64,26 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.mark.parametrize("task", list(TASKS))
-def test_the_guides_commands_run(project, task):
+def run_tasks(project: Path, tasks: list[str]) -> None:
     bindir = project.parent / "bin"
-    bindir.mkdir()
+    bindir.mkdir(exist_ok=True)
     wrapper = bindir / "hemismart-site"
     wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m hemismart_site "$@"\n', encoding="utf-8")
     wrapper.chmod(0o755)
     env = {**os.environ, "PATH": f"{bindir}:{os.environ['PATH']}", "PYTHONPATH": str(REPO)}
-    for block in TASKS[task]:
-        result = subprocess.run(["bash", "-e", "-c", block], cwd=project, env=env, capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, f"{task}:\n{block}\n--- stdout\n{result.stdout[-3000:]}\n--- stderr\n{result.stderr[-3000:]}"
-        assert "Traceback" not in result.stdout + result.stderr
+    for task in tasks:
+        for block in TASKS[task]:
+            result = subprocess.run(["bash", "-e", "-c", block], cwd=project, env=env, capture_output=True, text=True,
+                                    timeout=600)
+            assert result.returncode == 0, f"{task}:\n{block}\n--- stdout\n{result.stdout[-3000:]}\n--- stderr\n{result.stderr[-3000:]}"
+            assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("task", list(TASKS))
+def test_the_guides_commands_run(project, task):
+    run_tasks(project, [task])
+
+
+def test_the_whole_guide_runs_in_order_in_one_copy(project):
+    """A day of the office's work: each task starts from what the ones before it left."""
+    run_tasks(project, list(TASKS))

@@ -14,6 +14,7 @@ def second_language(tree) -> str:
     return next(lang for lang in config.languages if lang != config.source_language)
 
 
+@pytest.mark.build  # a check or build in a subprocess
 def test_every_language_has_every_key_and_the_same_placeholders(site_tree):
     result = run_cli("check", "--root", site_tree.root)
     assert result.returncode == 0, result.stderr
@@ -24,6 +25,7 @@ def test_every_language_has_every_key_and_the_same_placeholders(site_tree):
     ("obsolete", "no longer in English: remove it"),
     ("placeholder", "placeholders {age_max} differ from English {age_max}, {age_min}"),
 ])
+@pytest.mark.build  # a check or build in a subprocess
 def test_check_reports_translation_problems(site_tree, change, fragment):
     lang = second_language(site_tree)
     rel = f"content/translations/{lang}.yml"
@@ -51,6 +53,7 @@ def test_check_reports_translation_problems(site_tree, change, fragment):
         assert f"{rel}:{line}: {key}:" in result.stderr, result.stderr
 
 
+@pytest.mark.build  # a check or build in a subprocess
 def test_strict_build_fails_and_plain_build_warns_on_an_obsolete_key(site_tree, tmp_path):
     lang = second_language(site_tree)
     rel = f"content/translations/{lang}.yml"
