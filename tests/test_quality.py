@@ -36,6 +36,7 @@ from hemismart_site.localize import load_translations
 from hemismart_site.pages import all_pages
 from hemismart_site.validate import Project, load_project
 from quality import browser as qb
+from quality import scan as qscan
 from quality import static as qs
 from quality.nu import NuMissing, nu_check, unexpected
 from quality.server import SiteServer
@@ -131,51 +132,18 @@ def test_every_built_page_is_checked(quality):
 # -- one pass of the browser over every page ----------------------------------------------------------
 
 
-@dataclass
-class PageResult:
-    axe: list[str]
-    csp: list[str]
-    outside: list[str]
-    failed: list[str]
-    text: str
-    phone: list[str]
-    printed: list[str] | None
-    js_only_text: list[str]
+def job(quality: QualitySite, **kw) -> qscan.Job:
+    """Every page of the quality site, with the addresses the browser loads."""
+    return qscan.Job([(rel, quality.page_url(rel)) for rel in quality.pages], quality.url.rstrip("/"), **kw)
 
 
 @pytest.fixture(scope="module")
-def scan(quality, chromium) -> dict[str, PageResult]:
-    """Every page once, with JavaScript, in one browser page: axe, CSP violations, requests, the main
-    text, sideways scrolling at phone width and, on the family pages, print."""
-    context = chromium.new_context(viewport=DESKTOP, ignore_https_errors=True)
-    context.add_init_script(qb.CSP_LISTENER)
-    log = qb.RequestLog(quality.url.rstrip("/"))
-    log.attach(context)
-    page = context.new_page()
-    printed = set(family_pages(quality))
-    results = {}
+def scan(quality) -> dict[str, qscan.PageResult]:
+    """Every page once, with JavaScript (tests/quality/scan.py, shared out over one Chromium per core): axe,
+    CSP violations, requests, the main text, sideways scrolling at phone width and, on the family pages, print."""
     started = time.monotonic()
-    for rel in quality.pages:
-        log.current = rel
-        page.goto(quality.page_url(rel), wait_until="load")
-        axe = qb.axe_violations(page)
-        text = qb.main_text(page)
-        js_only = page.evaluate("sels => sels.flatMap(s => [...document.querySelectorAll(s)].map(el => el.innerText))", list(JS_ONLY))
-        print_problems = qb.printed_chrome(page) if rel in printed else None
-        page.set_viewport_size(qb.PHONE)
-        phone = qb.sideways_scrolling(page)
-        page.set_viewport_size(DESKTOP)
-        csp = qb.csp_violations(page)
-        results[rel] = PageResult(axe, csp, [], [], text, phone, print_problems, js_only)
-    page.goto("about:blank")
-    outside, failed = log.take()
-    for line in outside:
-        rel, _, url = line.partition(": ")
-        results[rel].outside.append(url)
-    for line in failed:
-        rel, _, what = line.partition(": ")
-        results[rel].failed.append(what)
-    context.close()
+    results = qscan.run_shared(qscan.scan_with_javascript,
+                               job(quality, printed=frozenset(family_pages(quality)), js_only=tuple(JS_ONLY)))
     print(f"\nbrowser pass over {len(results)} pages: {time.monotonic() - started:.0f} s")
     return results
 
@@ -221,18 +189,11 @@ GRID_PAGES = ("families/schedule/index.html", "investigators/treatment/index.htm
 
 
 @pytest.fixture(scope="module")
-def nojs_scan(quality, chromium) -> dict[str, list[str]]:
-    """Every page once with JavaScript off: what is missing compared with the page with JavaScript."""
-    context = chromium.new_context(viewport=DESKTOP, java_script_enabled=False, ignore_https_errors=True)
-    page = context.new_page()
-    out = {}
-    for rel in quality.pages:
-        page.goto(quality.page_url(rel), wait_until="load")
-        lang = rel.split("/")[0] if "/" in rel else quality.project.config.source_language
-        out[rel] = (qb.main_text(page), qb.switcher_problems(page, lang, quality.languages),
-                    qb.grid_problems(page) if rel.endswith(GRID_PAGES) else [])
-    context.close()
-    return out
+def nojs_scan(quality) -> dict[str, tuple[str, list[str], list[str]]]:
+    """Every page once with JavaScript off: its main text, language links and grids, to compare with ``scan``."""
+    return qscan.run_shared(qscan.scan_without_javascript,
+                            job(quality, languages=tuple(quality.languages),
+                                source_language=quality.project.config.source_language, grid_pages=GRID_PAGES))
 
 
 def test_without_javascript_text_switcher_and_grid(scan, nojs_scan, quality):
