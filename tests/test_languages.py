@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import html
+import json
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -88,30 +90,67 @@ class Page(HTMLParser):
         return " ".join(t for l, t in self.texts if lang is None or l == lang)
 
 
+@cache
 def html_of(site: Path, lang: str, url: str) -> Page:
+    """A built page, parsed once for all the tests of this module."""
     return Page((site / lang / url / "index.html").read_text(encoding="utf-8"))
 
 
-PAGE_IDS = [(lang, page.url) for lang in LANGS for page in PAGES]
+def offenders(problems: list[str], limit: int = 40) -> str:
+    """Every offender of a rule, for the assertion message (the first ``limit`` of them)."""
+    more = f"\n… and {len(problems) - limit} more" if len(problems) > limit else ""
+    return f"{len(problems)} offender(s):\n" + "\n".join(problems[:limit]) + more
 
 
-@pytest.mark.parametrize("lang,url", PAGE_IDS, ids=[f"{l}/{u}" for l, u in PAGE_IDS])
-def test_lang_dir_switcher_and_hreflang(site, lang, url):
+# One test per rule and language, over every page of that language, naming every page that breaks it.
+
+
+def switcher_problems(site: Path, lang: str, url: str) -> list[str]:
     page = html_of(site, lang, url)
-    assert page.html_lang == lang
-    assert page.body_dir == Locale.parse(lang).text_direction
+    where = f"{lang}/{url}"
+    problems = []
+    if page.html_lang != lang:
+        problems.append(f"{where}: <html lang={page.html_lang!r}>")
+    if page.body_dir != Locale.parse(lang).text_direction:
+        problems.append(f"{where}: <body dir={page.body_dir!r}>")
     # hreflang alternates are in the sitemaps (test_sitemaps_carry_hreflang), not in the head, where
     # Material's bundle would fetch "<alternate>/sitemap.xml" for each (addresses that do not exist).
-    assert page.alternates == {}
+    if page.alternates:
+        problems.append(f"{where}: hreflang alternates in the head: {sorted(page.alternates)}")
     if len(LANGS) > 1:
         menu = {a["hreflang"]: a["href"] for a in page.menu_links}
-        assert set(menu) == set(LANGS)
+        if set(menu) != set(LANGS):
+            problems.append(f"{where}: the language menu offers {sorted(menu)}")
         for code, href in menu.items():
             target = (site / lang / url / href).resolve()
-            assert target == (site / code / url).resolve(), (code, href)
-            assert (target / "index.html").is_file()
-        assert {a["lang"] for a in page.menu_links} == set(LANGS)
-        assert {a["hreflang"] for a in page.nav_links} == set(LANGS) - {lang}
+            if target != (site / code / url).resolve() or not (target / "index.html").is_file():
+                problems.append(f"{where}: the menu's {code} link {href!r} is not this page in {code}")
+        if {a.get("lang") for a in page.menu_links} != set(LANGS):
+            problems.append(f"{where}: a menu entry is not marked with its language")
+        if {a["hreflang"] for a in page.nav_links} != set(LANGS) - {lang}:
+            problems.append(f"{where}: the page's language list is not the other languages")
+    return problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_lang_dir_switcher_and_hreflang(site, lang):
+    problems = [p for page in PAGES for p in switcher_problems(site, lang, page.url)]
+    assert not problems, offenders(problems)
+
+
+def test_switcher_rule_can_fail(site, tmp_path):
+    """A page in the wrong language and direction, with a menu missing a language, is named."""
+    lang = next((l for l in LANGS if Locale.parse(l).text_direction == "rtl"), LANGS[-1])
+    url = PAGES[1].url
+    copy = tmp_path / lang / url
+    copy.mkdir(parents=True)
+    text = (site / lang / url / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r'<html lang="[^"]*"', '<html lang="xx"', text, count=1)
+    text = re.sub(r'(<body[^>]*?) dir="[^"]*"', r"\1", text, count=1)
+    (copy / "index.html").write_text(text, encoding="utf-8")
+    problems = switcher_problems(tmp_path, lang, url)
+    assert any("<html lang='xx'>" in p for p in problems), problems
+    assert any("<body dir=None>" in p for p in problems), problems
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -188,38 +227,70 @@ def english_phrases() -> set[str]:
 
 
 ENGLISH = english_phrases()
-OTHER_PAGE_IDS = [(l, u) for l, u in PAGE_IDS if l != SOURCE]
 
 
-@pytest.mark.parametrize("lang,url", OTHER_PAGE_IDS, ids=[f"{l}/{u}" for l, u in OTHER_PAGE_IDS])
-def test_no_english_outside_marked_parts(site, lang, url):
-    page = html_of(site, lang, url)
-    unmarked = " ".join(page.text(lang).split()).lower()
-    leaks = sorted(p for p in ENGLISH if p in unmarked)
-    assert leaks == []
+OTHER_LANGS = [lang for lang in LANGS if lang != SOURCE]
 
 
-@pytest.mark.parametrize("lang,url", PAGE_IDS, ids=[f"{l}/{u}" for l, u in PAGE_IDS])
-def test_no_placeholder_or_key_leftovers(site, lang, url):
+@pytest.mark.parametrize("lang", OTHER_LANGS)
+def test_no_english_outside_marked_parts(site, lang):
+    problems = []
+    for page in PAGES:
+        unmarked = " ".join(html_of(site, lang, page.url).text(lang).split()).lower()
+        problems += [f"{lang}/{page.url}: {p!r}" for p in sorted(p for p in ENGLISH if p in unmarked)]
+    assert not problems, offenders(problems)
+
+
+def leftover_problems(site: Path, lang: str, url: str) -> list[str]:
     source = (site / lang / url / "index.html").read_text(encoding="utf-8")
     raw = html.unescape(source)
     text = html_of(site, lang, url).text()
+    problems = []
     # The sources page shows texts as written, each placeholder marked <var class="hs-placeholder">: only those.
     marked = re.findall(r'<var class="hs-placeholder">(\{[a-z_][a-z0-9_]*\})</var>', raw)
     left = re.findall(r"\{[a-z_][a-z0-9_]*\}", text)
-    assert sorted(left) == sorted(marked), "a placeholder was not filled"
+    if sorted(left) != sorted(marked):
+        problems.append(f"{lang}/{url}: placeholder(s) not filled: {sorted(set(left) - set(marked))}")
     # A key shown as a key (<code>, on the sources page that lists every text by its key) is not a leftover.
     shown = Page(re.sub(r"<code>.*?</code>", "", source, flags=re.DOTALL)).text()
-    assert not re.search(r"\b(families|investigators|glossary|schedule|status)\.[a-z_-]+\.[a-z_]+", shown)
+    key = re.search(r"\b(families|investigators|glossary|schedule|status)\.[a-z_-]+\.[a-z_]+", shown)
+    if key:
+        problems.append(f"{lang}/{url}: a text key shown as text: {key.group(0)}")
+    return problems
 
 
-@pytest.mark.parametrize("lang,url", OTHER_PAGE_IDS, ids=[f"{l}/{u}" for l, u in OTHER_PAGE_IDS])
-def test_same_facts_in_every_language(site, lang, url):
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_placeholder_or_key_leftovers(site, lang):
+    problems = [p for page in PAGES for p in leftover_problems(site, lang, page.url)]
+    assert not problems, offenders(problems)
+
+
+def test_leftover_rule_can_fail(site, tmp_path):
+    url = PAGES[0].url
+    (tmp_path / SOURCE / url).mkdir(parents=True)
+    text = (site / SOURCE / url / "index.html").read_text(encoding="utf-8")
+    text = text.replace("</h1>", " {cycle_length} families.treatment.intro</h1>", 1)
+    (tmp_path / SOURCE / url / "index.html").write_text(text, encoding="utf-8")
+    problems = leftover_problems(tmp_path, SOURCE, url)
+    assert len(problems) == 2, problems
+
+
+def numbers(site: Path, lang: str, url: str) -> list[int]:
+    """The numbers of a page's text, in order of size (08:00 and 8.00 agree)."""
+    return sorted(int(n) for n in re.findall(r"\d+", html_of(site, lang, url).text()))
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGS)
+def test_same_facts_in_every_language(site, lang):
     """The numbers on a page (days, dates, counts, thresholds) are the same in every language."""
-    def numbers(code: str) -> list[str]:
-        return sorted(int(n) for n in re.findall(r"\d+", html_of(site, code, url).text()))  # 08:00 and 8.00 agree
-
-    assert numbers(lang) == numbers(SOURCE)
+    problems = []
+    for page in PAGES:
+        ours, source = numbers(site, lang, page.url), numbers(site, SOURCE, page.url)
+        if ours != source:
+            extra = sorted((Counter(ours) - Counter(source)).elements())
+            missing = sorted((Counter(source) - Counter(ours)).elements())
+            problems.append(f"{lang}/{page.url}: numbers not in {SOURCE}: {extra}; {SOURCE}'s missing here: {missing}")
+    assert not problems, offenders(problems)
 
 
 @pytest.mark.parametrize("lang", [l for l in LANGS if l != SOURCE])
