@@ -186,6 +186,10 @@ escape_text = markdown_text
 """Jinja's ``finalize`` and the placeholders' escaping (:func:`hemismart_site.escape.markdown_text`)."""
 
 
+_DAY_THEN_WORD = re.compile(r"(\d\.?) (?=[^\W\d])")
+"""A day's number (with its dot in German, Danish…) and the space before the month's name."""
+
+
 class Localizer:
     """What a template uses to speak the page's language."""
 
@@ -238,8 +242,9 @@ class Localizer:
     # -- CLDR formatting ---------------------------------------------------
 
     def date(self, value: _dt.date) -> str:
-        """A date in the language's long form: 1 October 2025, 1. Oktober 2025."""
-        return format_date(value, "long", locale=self.locale)
+        """A date in the language's long form: 1 October 2025, 1. Oktober 2025. The day's number is held to
+        the word after it by a no-break space, so a narrow screen never shows "16." and "September" apart."""
+        return _DAY_THEN_WORD.sub("\\1\u00a0", format_date(value, "long", locale=self.locale))
 
     def day(self, value: _dt.date | str) -> str:
         """A registry date as the registry gives it: a full date (1 October 2025) or a month (October 2025)."""

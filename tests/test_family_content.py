@@ -117,8 +117,13 @@ def test_the_hospitals_page_offers_open_and_starting_hospitals_only(site):
         names = {a.text for a in art.find_all("a", cls="hs-site-card__name")}
         if names != offered:
             offenders.append(f"{lang}: {sorted(names ^ offered)}")
-        if site.l10n(lang).date(facts.trial.registry.last_update_posted.date) not in art.text:
+        date = site.l10n(lang).date(facts.trial.registry.last_update_posted.date)
+        if squash(date) not in art.text:
             offenders.append(f"{lang}: the registry record's date is not given")
+        # The day's number and the month stay on one line (a no-break space between them), in every language.
+        raw = (site.site / lang / "families" / "hospitals" / "index.html").read_text(encoding="utf-8")
+        if "\u00a0" not in date or date not in raw.replace("&nbsp;", "\u00a0"):
+            offenders.append(f"{lang}: the date {date!r} can break between its day and its month")
     assert not offenders, "\n".join(offenders)
 
 

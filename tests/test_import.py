@@ -500,7 +500,7 @@ def test_another_trial_imports_into_an_empty_content_and_builds(site_tree, tmp_p
     assert "Massachusetts" in page and "Boston" in page and "alex.smith@northfield.example" in page
     investigators = (site / "en" / "investigators" / "index.html").read_text(encoding="utf-8")
     assert "Acme Oncology, Inc." in investigators and "EU CT" not in investigators
-    assert "last checked against the registry record on 13 June 2025" in investigators  # en_GB (site_config formats)
+    assert "last checked against the registry record on 13\u00a0June 2025" in investigators  # en_GB (site_config formats)
     assert (site / "en" / "sites" / "northfield-childrens-hospital-denver" / "index.html").is_file()
     assert not (site / "en" / "hem-ismart").exists() and "hem-ismart/" not in investigators
     # Importing the same record again changes nothing, curated parts included.
