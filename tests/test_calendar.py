@@ -18,14 +18,22 @@ from icalendar import Calendar
 
 from conftest import SOURCE
 from hemismart_site.calendar import pdf_name
-from hemismart_site.localize import load_translations
+from hemismart_site.cli import main as cli_main
+from hemismart_site.localize import load_translations as _load_translations
 from hemismart_site.model import parse_range
 from hemismart_site.validate import load_project
+
+
+@functools.cache
+def load_translations(root: Path, lang: str):
+    """A language's translations, read once for this module (the tests only read them)."""
+    return _load_translations(root, lang)
 
 ROOT = SOURCE  # the content the session's site is built from (tests/conftest.py)
 PROJECT = load_project(ROOT)
 FACTS = PROJECT.facts
 LANGS = PROJECT.config.languages
+SOURCE_LANG = PROJECT.config.source_language
 SCHEDULE = FACTS.schedule
 
 
@@ -126,12 +134,24 @@ def test_grid_cell_by_cell(site, lang, page):
                     assert cls == "hs-none" and text == "", (lang, spec.medicine, day)
 
 
+def calendar_args(out: Path, lang: str, start: str, cycles: int) -> list[str]:
+    return ["calendar", "--root", str(ROOT), "--start", start, "--cycles", str(cycles), "--lang", lang, "-o", str(out)]
+
+
 def cli_calendar(tmp_path: Path, lang: str, start: str, cycles: int) -> Calendar:
+    """``hemismart-site calendar`` run in this process (its ``main``), the calendar it wrote."""
     out = tmp_path / f"plan-{lang}.ics"
-    run = subprocess.run([sys.executable, "-m", "hemismart_site", "calendar", "--root", str(ROOT), "--start", start,
-                          "--cycles", str(cycles), "--lang", lang, "-o", str(out)], capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
+    assert cli_main(calendar_args(out, lang, start, cycles)) == 0
     return Calendar.from_ical(out.read_bytes())
+
+
+def test_the_calendar_command_runs_as_a_command(tmp_path):
+    """The real command line, once: the same calendar as ``main`` in this process writes."""
+    out = tmp_path / "plan.ics"
+    run = subprocess.run([sys.executable, "-m", "hemismart_site", *calendar_args(out, SOURCE_LANG, "2026-01-05", 2)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert events(Calendar.from_ical(out.read_bytes())) == events(cli_calendar(tmp_path, SOURCE_LANG, "2026-01-05", 2))
 
 
 def events(cal: Calendar) -> list[dict]:

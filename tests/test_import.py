@@ -422,6 +422,7 @@ def rewrite_texts(tree, relpath: str, texts: dict[str, str]) -> None:
         yaml_rt.dump(data, out)
 
 
+@pytest.mark.build
 def test_another_trial_imports_into_an_empty_content_and_builds(site_tree, tmp_path):
     from sitebuild import run_cli
 

@@ -15,9 +15,15 @@ import pytest
 from babel import Locale
 
 from conftest import SOURCE
-from hemismart_site.localize import load_translations
+from hemismart_site.localize import load_translations as _load_translations
 from hemismart_site.pages import all_pages
 from hemismart_site.validate import load_project
+
+
+@cache
+def load_translations(root: Path, lang: str):
+    """A language's translations, read once for this module (the tests only read them)."""
+    return _load_translations(root, lang)
 
 ROOT = SOURCE  # the content the session's site is built from (tests/conftest.py)
 PROJECT = load_project(ROOT)

@@ -82,6 +82,7 @@ def _set_text(tree, file: str, key: str, text: str) -> int:
     return tree.line(file, f"{marker}{json.dumps(text, ensure_ascii=False)}")
 
 
+@pytest.mark.build  # check, then a build
 @pytest.mark.parametrize("file", [EN, DE])
 @pytest.mark.parametrize("name", ["script tag", "javascript link, entity", "image", "unbalanced open brace",
                                   "handler without a tag", "attribute list"])
