@@ -152,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
                                                 "and texts whose English changed since they were translated",
                                 description="For every language (or those named): its review status, keys missing "
                                             "or no longer in English, placeholders that differ, and every text whose "
-                                            "English changed since it was translated (old and new English).",
+                                            "English changed since it was translated (the words that changed, old and new).",
                                 epilog="Exit code 0: nothing to do; 1: something is listed.")
     _root_option(status)
     status.add_argument("languages", nargs="*", metavar="LANG", help="languages to report (default: all but the source)")

@@ -45,14 +45,39 @@ def status_report(root: Path, languages: list[str] | None = None) -> tuple[str, 
         problems = compare_with_source(source, other)
         lines += [f"  {p}" for p in problems]
         for item in stale:
-            old = "none recorded" if item.old is None else _short(item.old)
-            lines.append(f"  {other.file}:{item.line}: strings.{item.key}: out of date: made from {old}; English now: {_short(item.new)}")
+            if item.old is None:
+                change = f"made from: none recorded; English now: {_short(item.new)}"
+            else:
+                was, now = changed_words(item.old, item.new)
+                change = f"the English changed from {was} to {now}"
+            lines.append(f"  {other.file}:{item.line}: strings.{item.key}: out of date: {change}")
         work = work or bool(problems or stale)
     return ("\n".join(lines) or "Only the source language is configured."), work
 
 
 def _short(text: str, width: int = 90) -> str:
     return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
+def changed_words(old: str, new: str, context: int = 3) -> tuple[str, str]:
+    """The part of an English text that changed, old and new, with ``context`` words either side and "…" where
+    words are left out: a translator sees at once what to change, even in a long text."""
+    a, b = old.split(), new.split()
+    if a == b:
+        return repr(old), repr(new) + " (only the spacing changed)"
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[len(a) - 1 - end] == b[len(b) - 1 - end]:
+        end += 1
+    lo = max(start - context, 0)
+
+    def part(words: list[str]) -> str:
+        hi = min(len(words) - end + context, len(words))
+        return repr(("… " if lo else "") + " ".join(words[lo:hi]) + (" …" if hi < len(words) else ""))
+
+    return part(a), part(b)
 
 
 MADE_FROM = re.compile(r"^made_from:[^\n]*\n(?:(?:[ \t][^\n]*|)\n)*", re.MULTILINE)

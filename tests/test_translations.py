@@ -6,6 +6,7 @@ import pytest
 from sitebuild import run_cli
 
 from hemismart_site.localize import load_translations
+from hemismart_site.translations import changed_words
 from hemismart_site.validate import load_project
 
 
@@ -98,7 +99,7 @@ def test_an_english_change_makes_each_translation_out_of_date_the_same_day(site_
     assert len(stale) == len(others), status.stdout
     for lang, line in zip(others, stale):
         assert line.strip().startswith(f"content/translations/{lang}.yml:")
-        assert f"made from {old!r}" in line and f"English now: {new!r}" in line
+        assert f"the English changed from {changed_words(old, new)[0]} to {changed_words(old, new)[1]}" in line
     # check lists them too (and still passes: an out-of-date text is shown, marked).
     check = run_cli("check", "--root", root)
     assert check.returncode == 0, check.stderr
@@ -137,3 +138,13 @@ def test_status_of_a_draft_says_so(site_tree):
     assert load_translations(site_tree.root, lang).review.status == "draft"
     result = run_cli("translations", "status", "--root", site_tree.root)
     assert f"{lang}: draft (not yet reviewed by a qualified translator" in result.stdout
+
+
+def test_an_out_of_date_text_shows_the_words_that_changed():
+    """In a long text, the translator is shown the changed words with a little context, not two equal beginnings."""
+    start = "Your child's doctor may have told you about this study. This page explains in plain words "
+    old = start + "what it is, who it is for and what taking part means."
+    new = start + "what the study is, who it is for and what taking part means."
+    assert changed_words(old, new) == ("'… plain words what it is, who it …'", "'… plain words what the study is, who it …'")
+    assert changed_words("Ask us.", "Ask us today.") == ("'Ask us.'", "'Ask us today.'")
+    assert changed_words("a  b", "a b")[1].endswith("(only the spacing changed)")
