@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from icalendar import Calendar
 
 from conftest import SOURCE
@@ -238,12 +239,24 @@ def test_without_javascript_the_blank_calendar_shows(site, chromium, server):
 
 
 @pytest.mark.browser
-def test_the_phone_layout_needs_no_sideways_scrolling(chromium, server):
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_phone_layout_needs_no_sideways_scrolling_with_or_without_dates(chromium, server, lang):
+    """At 360 px the week tables fit, blank and once a family has filled in its dates (weekday and day in each
+    column, the month once in the caption), in every language."""
     page = chromium.new_page(viewport={"width": 360, "height": 740})
-    page.goto(f"{server}/{LANGS[0]}/families/schedule/")
+    page.goto(f"{server}/{lang}/families/schedule/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.locator(".hs-weeks").first.is_visible()
     assert page.locator(".hs-grid-wrap").first.is_hidden()
+    start = dt.date(2026, 9, 16)  # a long month name in most languages
+    page.fill("#hs-start", start.isoformat())
+    page.click("#hs-personal button[type=submit]")
+    caption = page.locator("table.hs-week caption").first.inner_text()
+    locale = PROJECT.config.formats.get(lang, lang)
+    assert format_date(start, "MMMM", locale=locale) in caption, caption
+    first_day = page.locator("table.hs-week .hs-date[data-day='1']").first.inner_text()
+    assert str(start.day) in first_day and format_date(start, "MMMM", locale=locale) not in first_day, first_day
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.close()
 
 

@@ -10,6 +10,9 @@
   // Dates follow the page's locale (data.locale: en-GB for the English pages), with the weekday.
   var numbers = new Intl.NumberFormat(data.locale);
   var shortDate = new Intl.DateTimeFormat(data.locale, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
+  // The week tables a phone shows have seven narrow columns: weekday and day there, the month once in the caption.
+  var weekDay = new Intl.DateTimeFormat(data.locale, { weekday: "short", day: "numeric", timeZone: "UTC" });
+  var dayMonth = new Intl.DateTimeFormat(data.locale, { day: "numeric", month: "long", timeZone: "UTC" });
   var longDate = new Intl.DateTimeFormat(data.locale, { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
   var DAY = 86400000;
   form.hidden = false;
@@ -104,7 +107,22 @@
     document.querySelectorAll("[data-cycle-first] .hs-date, .hs-date[data-cycle-first]").forEach(function (el) {
       var holder = el.hasAttribute("data-cycle-first") ? el : el.closest("[data-cycle-first]");
       var cycle = +holder.getAttribute("data-cycle-first");
-      el.textContent = " " + shortDate.format(dateOf(start, cycle, +el.getAttribute("data-day")));
+      el.textContent = " " + (el.closest(".hs-week") ? weekDay : shortDate).format(dateOf(start, cycle, +el.getAttribute("data-day")));
+    });
+    document.querySelectorAll("table.hs-week").forEach(function (table) {
+      var row = table.querySelector("[data-cycle-first]");
+      var days = table.querySelectorAll(".hs-date[data-day]");
+      if (!row || !days.length || !table.caption) { return; }
+      var cycle = +row.getAttribute("data-cycle-first");
+      var first = dateOf(start, cycle, +days[0].getAttribute("data-day"));
+      var last = dateOf(start, cycle, +days[days.length - 1].getAttribute("data-day"));
+      var span = table.caption.querySelector(".hs-week__dates");
+      if (!span) {
+        span = document.createElement("span");
+        span.className = "hs-week__dates";
+        table.caption.appendChild(span);
+      }
+      span.textContent = " · " + dayMonth.formatRange(first, last);
     });
     var sheets = document.querySelector(".hs-sheets");
     if (!sheets) { return; }
