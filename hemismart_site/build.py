@@ -244,7 +244,8 @@ def language_config(project: Project, lang: str, work: Path, strict: bool) -> di
         "theme": {"language": lang, "custom_dir": str(root / THEME_DIR)},
         "nav": nav_for(project, lang),
         "not_in_nav": "\n".join(f"/{page.src}" for page in pages if not page.nav),
-        "plugins": [{"hemismart-search": {"exclude": [page.url for page in pages if not page.search]}}],
+        "plugins": [{"hemismart-search": {"exclude": [page.url for page in pages if not page.search]}},
+                    {"hemismart-nowrap": {"names": [n for n in (project.facts.trial.identifiers.short_name,) if n]}}],
         "extra": theme_extra(project, l10n),
     }
 

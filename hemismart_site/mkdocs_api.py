@@ -40,6 +40,7 @@ def preload() -> None:
     import mkdocs.config  # noqa: F401
     import mkdocs.structure.pages  # noqa: F401
 
+    import hemismart_site.nowrap  # noqa: F401
     import hemismart_site.search  # noqa: F401
 
 
