@@ -85,8 +85,10 @@ def html_file(site, page_id: str) -> Path:
 
 @cache
 def _parse(path: Path) -> Element:
-    # <wbr> only lets a long run wrap on a phone (render.breakable): the text on either side is one text.
-    return parse_html(path.read_text(encoding="utf-8").replace("<wbr>", ""))
+    # <wbr> only lets a long run wrap on a phone (render.breakable), and the no-wrap span only keeps the short
+    # name on one line (hemismart_site/nowrap.py): the text on either side is one text.
+    html = path.read_text(encoding="utf-8").replace("<wbr>", "")
+    return parse_html(re.sub(r'<span class="hs-nowrap">([^<]*)</span>', r"\1", html))
 
 
 def document(site, page_id: str) -> Element:
