@@ -186,8 +186,8 @@ escape_text = markdown_text
 """Jinja's ``finalize`` and the placeholders' escaping (:func:`hemismart_site.escape.markdown_text`)."""
 
 
-_DAY_THEN_WORD = re.compile(r"(\d\.?) (?=[^\W\d])")
-"""A day's number (with its dot in German, Danish…) and the space before the month's name."""
+_DAY_THEN_WORD = re.compile(r"\b(\d{1,2}\.?) (?:(de|del) )?(?=[^\W\d])")
+"""A day's number (with its dot in German, Danish…), the spaces up to the month's name ("16 de septiembre")."""
 
 
 class Localizer:
@@ -244,7 +244,8 @@ class Localizer:
     def date(self, value: _dt.date) -> str:
         """A date in the language's long form: 1 October 2025, 1. Oktober 2025. The day's number is held to
         the word after it by a no-break space, so a narrow screen never shows "16." and "September" apart."""
-        return _DAY_THEN_WORD.sub("\\1\u00a0", format_date(value, "long", locale=self.locale))
+        return _DAY_THEN_WORD.sub(lambda m: "\u00a0".join(filter(None, (m.group(1), m.group(2)))) + "\u00a0",
+                                  format_date(value, "long", locale=self.locale))
 
     def day(self, value: _dt.date | str) -> str:
         """A registry date as the registry gives it: a full date (1 October 2025) or a month (October 2025)."""

@@ -18,26 +18,30 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin
 
-_TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
+from hemismart_site.escape import markdown_text
+
+_TAG = re.compile(r"""(<!--.*?-->|<(?:[^>"']|"[^"]*"|'[^']*')*>)""", re.DOTALL)
+"""A comment or a tag; a ``>`` inside a quoted attribute value does not end the tag."""
 _RAW = ("script", "style", "code", "pre", "textarea", "title", "option")
 """Elements whose text is left exactly as it is."""
 
 
 def keep_names_whole(html: str, names: list[str]) -> str:
-    """``html`` with each of ``names`` (as it appears, HTML-escaped, in text) wrapped in a no-wrap span."""
-    wanted = [escape(n, quote=False) for n in names if n and "-" in n]
+    """``html`` with each of ``names`` wrapped in a no-wrap span, where it appears in text as the site writes a
+    fact (:func:`hemismart_site.escape.markdown_text`: ``_`` as ``&#95;``…) or as plain HTML-escaped text."""
+    wanted = {form for n in names if n and "-" in n for form in (str(markdown_text(n)), escape(n, quote=False))}
     if not wanted:
         return html
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(wanted, key=len, reverse=True)))
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(wanted, key=lambda w: (-len(w), w))))
     out = []
     raw: str | None = None  # inside a raw element: its name
     for part in _TAG.split(html):
         if part.startswith("<"):
-            tag = re.match(r"</?([a-zA-Z][a-zA-Z0-9-]*)", part)
-            name = tag.group(1).lower() if tag else ""
-            if raw is None and name in _RAW and not part.startswith("</") and not part.endswith("/>"):
+            tag = re.match(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)", part)
+            closing, name = (tag.group(1) == "/", tag.group(2).lower()) if tag else (False, "")
+            if raw is None and name in _RAW and not closing:
                 raw = name
-            elif raw is not None and part.lower().startswith(f"</{raw}"):
+            elif raw is not None and closing and name == raw:
                 raw = None
             out.append(part)
         elif raw is None and part:

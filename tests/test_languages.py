@@ -238,13 +238,27 @@ ENGLISH = english_phrases()
 OTHER_LANGS = [lang for lang in LANGS if lang != SOURCE]
 
 
+def english_leaks(site: Path, lang: str, url: str) -> list[str]:
+    """Runs of English words in the page's text that is not marked as English."""
+    unmarked = " ".join(html_of(site, lang, url).text(lang).split()).lower()
+    return [f"{lang}/{url}: {p!r}" for p in sorted(p for p in ENGLISH if p in unmarked)]
+
+
 @pytest.mark.parametrize("lang", OTHER_LANGS)
 def test_no_english_outside_marked_parts(site, lang):
-    problems = []
-    for page in PAGES:
-        unmarked = " ".join(html_of(site, lang, page.url).text(lang).split()).lower()
-        problems += [f"{lang}/{page.url}: {p!r}" for p in sorted(p for p in ENGLISH if p in unmarked)]
+    problems = [p for page in PAGES for p in english_leaks(site, lang, page.url)]
     assert not problems, offenders(problems)
+
+
+def test_english_rule_can_fail(site, tmp_path):
+    """An English sentence of the site, not marked lang="en", on another language's page is named."""
+    lang, url = OTHER_LANGS[0], PAGES[1].url
+    phrase = sorted(ENGLISH)[0]
+    (tmp_path / lang / url).mkdir(parents=True)
+    text = (site / lang / url / "index.html").read_text(encoding="utf-8")
+    (tmp_path / lang / url / "index.html").write_text(text.replace("</h1>", f" {html.escape(phrase)}</h1>", 1),
+                                                      encoding="utf-8")
+    assert any(repr(phrase) in p for p in english_leaks(tmp_path, lang, url))
 
 
 def leftover_problems(site: Path, lang: str, url: str) -> list[str]:
@@ -286,17 +300,31 @@ def numbers(site: Path, lang: str, url: str) -> list[int]:
     return sorted(int(n) for n in re.findall(r"\d+", html_of(site, lang, url).text()))
 
 
+def number_problems(site: Path, lang: str, url: str, source_site: Path | None = None) -> list[str]:
+    """The numbers a page in ``lang`` has that the source language's page has not, and the other way round."""
+    ours, source = numbers(site, lang, url), numbers(source_site or site, SOURCE, url)
+    if ours == source:
+        return []
+    extra = sorted((Counter(ours) - Counter(source)).elements())
+    missing = sorted((Counter(source) - Counter(ours)).elements())
+    return [f"{lang}/{url}: numbers not in {SOURCE}: {extra}; {SOURCE}'s missing here: {missing}"]
+
+
 @pytest.mark.parametrize("lang", OTHER_LANGS)
 def test_same_facts_in_every_language(site, lang):
     """The numbers on a page (days, dates, counts, thresholds) are the same in every language."""
-    problems = []
-    for page in PAGES:
-        ours, source = numbers(site, lang, page.url), numbers(site, SOURCE, page.url)
-        if ours != source:
-            extra = sorted((Counter(ours) - Counter(source)).elements())
-            missing = sorted((Counter(source) - Counter(ours)).elements())
-            problems.append(f"{lang}/{page.url}: numbers not in {SOURCE}: {extra}; {SOURCE}'s missing here: {missing}")
+    problems = [p for page in PAGES for p in number_problems(site, lang, page.url)]
     assert not problems, offenders(problems)
+
+
+def test_numbers_rule_can_fail(site, tmp_path):
+    """A translated page that gives another number than the English page is named, with the number."""
+    lang, url = OTHER_LANGS[0], PAGES[1].url
+    (tmp_path / lang / url).mkdir(parents=True)
+    text = (site / lang / url / "index.html").read_text(encoding="utf-8")
+    (tmp_path / lang / url / "index.html").write_text(text.replace("</h1>", " 987654</h1>", 1), encoding="utf-8")
+    problems = number_problems(tmp_path, lang, url, source_site=site)
+    assert len(problems) == 1 and "[987654]" in problems[0], problems
 
 
 @pytest.mark.parametrize("lang", [l for l in LANGS if l != SOURCE])

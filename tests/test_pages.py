@@ -927,3 +927,12 @@ def test_markup_in_a_fact_never_reaches_the_html_unescaped(evil_site, n):
     raw = (out / LANG / rel).read_text(encoding="utf-8")
     assert "<script>alert" not in raw
     assert "<em>bold</em>" not in raw
+
+
+def test_each_day_of_the_change_log_has_a_stable_anchor(site, facts):
+    """``#change-YYYY-MM-DD``, the same in every language (a heading's own id would follow the language's date,
+    and the no-break space inside it). The repository's log may be empty; the routine update
+    (tests/test_registry_update.py) runs this test on a log with entries."""
+    days = sorted({entry.date for entry in facts.changes}, reverse=True)
+    ids = [h.get("id") for h in article(site, "changes").find_all("h2") if (h.get("id") or "").startswith("change-")]
+    assert ids == [f"change-{day.isoformat()}" for day in days]

@@ -122,7 +122,9 @@
         span.className = "hs-week__dates";
         table.caption.appendChild(span);
       }
-      span.textContent = " · " + dayMonth.formatRange(first, last);
+      // formatRange ("16.–22. September") is recent in some browsers: two dates otherwise, never an error.
+      span.textContent = " · " + (dayMonth.formatRange ? dayMonth.formatRange(first, last)
+                                                       : dayMonth.format(first) + " – " + dayMonth.format(last));
     });
     var sheets = document.querySelector(".hs-sheets");
     if (!sheets) { return; }
