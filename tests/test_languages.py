@@ -108,6 +108,21 @@ def offenders(problems: list[str], limit: int = 40) -> str:
     return f"{len(problems)} offender(s):\n" + "\n".join(problems[:limit]) + more
 
 
+def assert_every_page(rule, site: Path, lang: str) -> None:
+    """``rule(site, lang, url)`` on every page of the language; fails naming every offending page."""
+    problems = [p for page in PAGES for p in rule(site, lang, page.url)]
+    assert not problems, offenders(problems)
+
+
+def broken_copy(site: Path, folder: Path, lang: str, url: str, edit) -> Path:
+    """A copy of one built page under ``folder`` (same path), changed by ``edit(text) -> text``: the can-fail
+    tests run a rule on it. Returns ``folder``, to use as the site."""
+    (folder / lang / url).mkdir(parents=True)
+    text = (site / lang / url / "index.html").read_text(encoding="utf-8")
+    (folder / lang / url / "index.html").write_text(edit(text), encoding="utf-8")
+    return folder
+
+
 # One test per rule and language, over every page of that language, naming every page that breaks it.
 
 
@@ -140,21 +155,19 @@ def switcher_problems(site: Path, lang: str, url: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_lang_dir_switcher_and_hreflang(site, lang):
-    problems = [p for page in PAGES for p in switcher_problems(site, lang, page.url)]
-    assert not problems, offenders(problems)
+    assert_every_page(switcher_problems, site, lang)
 
 
 def test_switcher_rule_can_fail(site, tmp_path):
     """A page in the wrong language and direction, with a menu missing a language, is named."""
     lang = next((l for l in LANGS if Locale.parse(l).text_direction == "rtl"), LANGS[-1])
     url = PAGES[1].url
-    copy = tmp_path / lang / url
-    copy.mkdir(parents=True)
-    text = (site / lang / url / "index.html").read_text(encoding="utf-8")
-    text = re.sub(r'<html lang="[^"]*"', '<html lang="xx"', text, count=1)
-    text = re.sub(r'(<body[^>]*?) dir="[^"]*"', r"\1", text, count=1)
-    (copy / "index.html").write_text(text, encoding="utf-8")
-    problems = switcher_problems(tmp_path, lang, url)
+
+    def edit(text: str) -> str:
+        text = re.sub(r'<html lang="[^"]*"', '<html lang="xx"', text, count=1)
+        return re.sub(r'(<body[^>]*?) dir="[^"]*"', r"\1", text, count=1)
+
+    problems = switcher_problems(broken_copy(site, tmp_path, lang, url, edit), lang, url)
     assert any("<html lang='xx'>" in p for p in problems), problems
     assert any("<body dir=None>" in p for p in problems), problems
 
@@ -246,19 +259,15 @@ def english_leaks(site: Path, lang: str, url: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", OTHER_LANGS)
 def test_no_english_outside_marked_parts(site, lang):
-    problems = [p for page in PAGES for p in english_leaks(site, lang, page.url)]
-    assert not problems, offenders(problems)
+    assert_every_page(english_leaks, site, lang)
 
 
 def test_english_rule_can_fail(site, tmp_path):
     """An English sentence of the site, not marked lang="en", on another language's page is named."""
     lang, url = OTHER_LANGS[0], PAGES[1].url
     phrase = sorted(ENGLISH)[0]
-    (tmp_path / lang / url).mkdir(parents=True)
-    text = (site / lang / url / "index.html").read_text(encoding="utf-8")
-    (tmp_path / lang / url / "index.html").write_text(text.replace("</h1>", f" {html.escape(phrase)}</h1>", 1),
-                                                      encoding="utf-8")
-    assert any(repr(phrase) in p for p in english_leaks(tmp_path, lang, url))
+    copy = broken_copy(site, tmp_path, lang, url, lambda text: text.replace("</h1>", f" {html.escape(phrase)}</h1>", 1))
+    assert any(repr(phrase) in p for p in english_leaks(copy, lang, url))
 
 
 def leftover_problems(site: Path, lang: str, url: str) -> list[str]:
@@ -281,17 +290,15 @@ def leftover_problems(site: Path, lang: str, url: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_placeholder_or_key_leftovers(site, lang):
-    problems = [p for page in PAGES for p in leftover_problems(site, lang, page.url)]
-    assert not problems, offenders(problems)
+    assert_every_page(leftover_problems, site, lang)
 
 
 def test_leftover_rule_can_fail(site, tmp_path):
+    """A placeholder and a text key left in a page are both named."""
     url = PAGES[0].url
-    (tmp_path / SOURCE / url).mkdir(parents=True)
-    text = (site / SOURCE / url / "index.html").read_text(encoding="utf-8")
-    text = text.replace("</h1>", " {cycle_length} families.treatment.intro</h1>", 1)
-    (tmp_path / SOURCE / url / "index.html").write_text(text, encoding="utf-8")
-    problems = leftover_problems(tmp_path, SOURCE, url)
+    copy = broken_copy(site, tmp_path, SOURCE, url,
+                       lambda text: text.replace("</h1>", " {cycle_length} families.treatment.intro</h1>", 1))
+    problems = leftover_problems(copy, SOURCE, url)
     assert len(problems) == 2, problems
 
 
@@ -313,17 +320,14 @@ def number_problems(site: Path, lang: str, url: str, source_site: Path | None = 
 @pytest.mark.parametrize("lang", OTHER_LANGS)
 def test_same_facts_in_every_language(site, lang):
     """The numbers on a page (days, dates, counts, thresholds) are the same in every language."""
-    problems = [p for page in PAGES for p in number_problems(site, lang, page.url)]
-    assert not problems, offenders(problems)
+    assert_every_page(number_problems, site, lang)
 
 
 def test_numbers_rule_can_fail(site, tmp_path):
     """A translated page that gives another number than the English page is named, with the number."""
     lang, url = OTHER_LANGS[0], PAGES[1].url
-    (tmp_path / lang / url).mkdir(parents=True)
-    text = (site / lang / url / "index.html").read_text(encoding="utf-8")
-    (tmp_path / lang / url / "index.html").write_text(text.replace("</h1>", " 987654</h1>", 1), encoding="utf-8")
-    problems = number_problems(tmp_path, lang, url, source_site=site)
+    copy = broken_copy(site, tmp_path, lang, url, lambda text: text.replace("</h1>", " 987654</h1>", 1))
+    problems = number_problems(copy, lang, url, source_site=site)
     assert len(problems) == 1 and "[987654]" in problems[0], problems
 
 
