@@ -20,15 +20,10 @@ from icalendar import Calendar
 from conftest import SOURCE
 from hemismart_site.calendar import pdf_name
 from hemismart_site.cli import main as cli_main
-from hemismart_site.localize import load_translations as _load_translations
+from hemismart_site.localize import localizer
 from hemismart_site.model import parse_range
 from hemismart_site.validate import load_project
 
-
-@functools.cache
-def load_translations(root: Path, lang: str):
-    """A language's translations, read once for this module (the tests only read them)."""
-    return _load_translations(root, lang)
 
 ROOT = SOURCE  # the content the session's site is built from (tests/conftest.py)
 PROJECT = load_project(ROOT)
@@ -107,7 +102,7 @@ def site(built_site) -> Path:
 def test_grid_cell_by_cell(site, lang, page):
     tables = GridTables((site / lang / page / "index.html").read_text(encoding="utf-8")).tables
     assert len(tables) == len(SCHEDULE.cycles)
-    names = {m: load_translations(ROOT, lang).strings[f"medicine.{m}.name"] for m in FACTS.trial.arms[0].interventions}
+    names = {m: localizer(PROJECT, lang).translations.strings[f"medicine.{m}.name"] for m in FACTS.trial.arms[0].interventions}
     for index, table in enumerate(tables):
         given, uncertain = expected_days(index, "days"), expected_days(index, "uncertain_days")
         header, *rows = table
@@ -117,7 +112,7 @@ def test_grid_cell_by_cell(site, lang, page):
         for row, spec in zip(rows, SCHEDULE.cycles[index].rows):
             label = row[0][1]
             assert label.startswith(names[spec.medicine]), (lang, label)
-            strings = load_translations(ROOT, lang).strings
+            strings = localizer(PROJECT, lang).translations.strings
             routes = [strings[f"route.{r}"] for r in FACTS.trial.intervention(spec.medicine).routes]
             assert all(route in label for route in routes), (lang, label, routes)
             # Families are footnoted only the contradictions that change which days are marked; investigators, all.
@@ -165,7 +160,7 @@ def test_cli_ics_event_by_event(tmp_path, lang):
     start = dt.date(2026, 1, 5)
     cycles = 3
     evs = events(cli_calendar(tmp_path, lang, start.isoformat(), cycles))
-    names = {m: load_translations(ROOT, lang).strings[f"medicine.{m}.name"] for m in FACTS.trial.arms[0].interventions}
+    names = {m: localizer(PROJECT, lang).translations.strings[f"medicine.{m}.name"] for m in FACTS.trial.arms[0].interventions}
     expected = []
     for cycle in range(1, cycles + 1):
         index = 0 if cycle == 1 else len(SCHEDULE.cycles) - 1
@@ -278,7 +273,7 @@ def test_pdf_per_language(printed_site, lang):
     width, height = (float(x) for x in re.findall(r"[\d.]+", info["Page size"])[:2])
     assert (round(width), round(height)) == (842, 595), info["Page size"]  # A4 landscape, in points
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    strings = load_translations(ROOT, lang).strings
+    strings = localizer(PROJECT, lang).translations.strings
     for medicine in FACTS.trial.arms[0].interventions:
         name = strings[f"medicine.{medicine}.name"]
         assert name.split()[0] in text, (lang, name)

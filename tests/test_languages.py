@@ -15,15 +15,10 @@ import pytest
 from babel import Locale
 
 from conftest import SOURCE
-from hemismart_site.localize import load_translations as _load_translations
+from hemismart_site.localize import localizer
 from hemismart_site.pages import all_pages
 from hemismart_site.validate import load_project
 
-
-@cache
-def load_translations(root: Path, lang: str):
-    """A language's translations, read once for this module (the tests only read them)."""
-    return _load_translations(root, lang)
 
 ROOT = SOURCE  # the content the session's site is built from (tests/conftest.py)
 PROJECT = load_project(ROOT)
@@ -180,22 +175,22 @@ def test_search_index_per_language(site, lang):
     assert indexed == [p.url for p in PAGES if p.search]
     # Only this language's pages: the index holds this language's words, and no other language's title.
     texts = " ".join(page["title"] + " " + " ".join(" ".join(s) for s in page["sections"]) for page in index["pages"])
-    own = load_translations(ROOT, lang).strings["glossary.relapse.definition"]
+    own = localizer(PROJECT, lang).translations.strings["glossary.relapse.definition"]
     assert own.split()[0] in texts
     for other in LANGS:
         if other != lang:
-            other_title = load_translations(ROOT, other).strings["families.hospitals.open_title"]
-            if other_title != load_translations(ROOT, lang).strings["families.hospitals.open_title"]:
+            other_title = localizer(PROJECT, other).translations.strings["families.hospitals.open_title"]
+            if other_title != localizer(PROJECT, lang).translations.strings["families.hospitals.open_title"]:
                 assert other_title not in texts, (lang, other)
     # The note every page repeats is left out.
-    notice = load_translations(ROOT, lang).strings["notice.families.text"]
+    notice = localizer(PROJECT, lang).translations.strings["notice.families.text"]
     assert " ".join(notice.split()[:6]) not in texts
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_404_per_language(site, lang):
     page = Page((site / lang / "404.html").read_text(encoding="utf-8"))
-    tr = load_translations(ROOT, lang)
+    tr = localizer(PROJECT, lang).translations
     assert page.html_lang == lang
     assert tr.strings["not_found.title"] in page.text()
     assert "404 - Not found" not in page.text() or lang == "en"
@@ -236,7 +231,7 @@ def test_sitemaps_carry_hreflang(site):
 def english_phrases() -> set[str]:
     """Runs of four or more words from the English texts, without placeholders or Markdown."""
     phrases = set()
-    for text in load_translations(ROOT, SOURCE).strings.values():
+    for text in localizer(PROJECT, SOURCE).translations.strings.values():
         plain = re.sub(r"\[([^\]]*)\]\([^)]*\)|\*\*|[\"“”]", r"\1", text)
         for chunk in re.split(r"\{[^}]*\}|[.:;!?()]", plain):
             words = chunk.split()
@@ -333,7 +328,7 @@ def test_numbers_rule_can_fail(site, tmp_path):
 
 @pytest.mark.parametrize("lang", [l for l in LANGS if l != SOURCE])
 def test_draft_languages_say_so(site, lang):
-    tr = load_translations(ROOT, lang)
+    tr = localizer(PROJECT, lang).translations
     page = (site / lang / "families" / "index.html").read_text(encoding="utf-8")
     if tr.review.status == "draft":
         assert 'class="hs-draft"' in page
